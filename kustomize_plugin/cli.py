@@ -1,0 +1,151 @@
+"""The command line: click commands that collect options, call the pipeline or a review tool, map exit codes.
+
+Nothing here renders or formats; `build_config` turns options into a RenderConfig and `execute_*`
+functions do the wiring, so tests can drive the same code without a terminal.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from . import __version__, pipeline, yamlio
+from . import results as R
+from .config import RenderConfig
+from .output import OutputError, plan_files, write_tree
+from .sources import read_paths
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
+
+    from .results import Result
+
+_CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _render_options(function: Any) -> Any:
+    options = [
+        click.option("--namespace", "-n", default="", help="Namespace for inputs that have none."),
+        click.option("--keep-inputs", is_flag=True, help="Keep the consumed DPUDeployments, templates and configurations."),
+        click.option("--allow-empty", is_flag=True, help="Succeed when nothing is rendered (normally an error)."),
+        click.option("--strict", is_flag=True, help="Treat warnings as errors."),
+        click.option(
+            "--bfb-version",
+            "bfb_versions",
+            multiple=True,
+            metavar="NAME=VERSION",
+            help="DOCA version of a BFB whose object does not say it (repeatable).",
+        ),
+        click.option("--sync-waves", is_flag=True, help="Annotate children with Argo CD sync waves."),
+        click.option("--sync-options", is_flag=True, help="Annotate children with Argo CD sync options."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def build_config(
+    *,
+    namespace: str = "",
+    keep_inputs: bool = False,
+    allow_empty: bool = False,
+    strict: bool = False,
+    bfb_versions: Sequence[str] = (),
+    sync_waves: bool = False,
+    sync_options: bool = False,
+) -> RenderConfig:
+    versions: dict[str, str] = {}
+    for pair in bfb_versions:
+        name, sep, version = pair.partition("=")
+        if not sep or not name or not version:
+            raise click.BadParameter(f"expected NAME=VERSION, got {pair!r}", param_hint="--bfb-version")
+        versions[name] = version
+    return RenderConfig(
+        namespace=namespace,
+        keep_inputs=keep_inputs,
+        allow_empty=allow_empty,
+        strict=strict,
+        bfb_versions=versions,
+        sync_waves=sync_waves,
+        sync_options=sync_options,
+    )
+
+
+def report(results: list[Result]) -> None:
+    sys.stderr.write(R.stderr_lines(results))
+
+
+def render_paths(paths: Sequence[str], config: RenderConfig) -> tuple[list[Any], list[Result], int]:
+    """Read, render as final manifests; (documents, results, exit code)."""
+    items, found = read_paths(paths, stdin=sys.stdin.buffer)
+    if R.has_errors(found):
+        return [], R.sort_results(found), R.EXIT_INPUT_ERROR
+    output, results = pipeline.run(items, config, mode=pipeline.FINAL)
+    results = R.sort_results(found + results)
+    return output, results, R.exit_code(results, strict=config.strict)
+
+
+@click.group(context_settings=_CONTEXT, invoke_without_command=False)
+@click.version_option(__version__, prog_name="dpf-render")
+@click.option("--debug", is_flag=True, hidden=True, help="Show a traceback on internal errors.")
+def cli(debug: bool) -> None:
+    """Expand NVIDIA DPF DPUDeployments offline into the objects DPF's controller would create.
+
+    Without a command, dpf-render is a KRM function: it reads a ResourceList (or a YAML stream) on stdin
+    and writes one to stdout (kustomize, kpt).
+
+    \b
+    Example:
+      dpf-render render examples/producer-consumer
+    """
+
+
+@cli.command(context_settings=_CONTEXT)
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("--output", "-o", "output_dir", metavar="DIR", help="Write one file per object under DIR instead of stdout.")
+@_render_options
+def render(paths: tuple[str, ...], output_dir: str | None, **options: Any) -> None:
+    """Render DPUDeployments in files or folders (`-` for stdin) to final manifests.
+
+    The output is a YAML stream of the kept inputs (BFBs, DPUFlavors, everything else) followed by the
+    children of each DPUDeployment. With -o, DIR is replaced by one file per object at
+    <namespace>/<kind>_<name>.yaml, all at once or not at all.
+
+    \b
+    Examples:
+      dpf-render render examples/producer-consumer
+      dpf-render render deploy/ -o rendered/
+      kustomize build overlays/prod | dpf-render render -
+    """
+    config = build_config(**options)
+    docs, results, code = render_paths(paths, config)
+    report(results)
+    if code != R.EXIT_OK:
+        raise SystemExit(code)
+    if output_dir is None:
+        sys.stdout.write(yamlio.dump_stream(docs))
+        return
+    try:
+        write_tree(output_dir, plan_files(docs))
+    except OutputError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        raise SystemExit(R.EXIT_INPUT_ERROR) from None
+
+
+def main(args: Sequence[str]) -> int:
+    """Run the CLI; click's usage errors are exit 2, input errors 1."""
+    try:
+        cli.main(args=list(args), prog_name="dpf-render", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        return R.EXIT_USAGE
+    except click.exceptions.Abort:
+        return 130
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else R.EXIT_INPUT_ERROR
+    return R.EXIT_OK

@@ -1,0 +1,170 @@
+"""The render options: from the KRM functionConfig (typed kind or ConfigMap), CLI flags or Argo CD parameters.
+
+One `RenderConfig` whatever the source, so every mode renders the same children from the same options.
+Unknown keys and wrong types are errors naming the field (SPEC §3.1).
+"""
+
+from __future__ import annotations
+
+from . import results as R
+from .results import ResourceRef
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
+
+    from .results import Result
+
+API_VERSION = "dpf-render.io/v1alpha1"
+KIND = "DPUDeploymentRender"
+_BOOL_KEYS = ("keepInputs", "allowEmpty", "strict")
+_ARGOCD_KEYS = ("syncWaves", "syncOptions")
+KNOWN_KEYS = ("namespace", *_BOOL_KEYS, "bfbVersions", "files", "argocd")
+
+
+class RenderConfig:
+    __slots__ = (
+        "allow_empty",
+        "bfb_versions",
+        "files",
+        "keep_inputs",
+        "namespace",
+        "strict",
+        "sync_options",
+        "sync_waves",
+    )
+
+    def __init__(
+        self,
+        *,
+        namespace: str = "",
+        keep_inputs: bool = False,
+        allow_empty: bool = False,
+        strict: bool = False,
+        bfb_versions: Mapping[str, str] | None = None,
+        files: tuple[str, ...] = (),
+        sync_waves: bool = False,
+        sync_options: bool = False,
+    ) -> None:
+        self.namespace = namespace
+        self.keep_inputs = keep_inputs
+        self.allow_empty = allow_empty
+        self.strict = strict
+        self.bfb_versions: dict[str, str] = dict(bfb_versions or {})
+        self.files = files
+        self.sync_waves = sync_waves
+        self.sync_options = sync_options
+
+
+def from_spec(spec: Mapping[str, Any], ref: ResourceRef | None = None, base: str = "spec") -> tuple[RenderConfig, list[Result]]:
+    """Options from a typed spec; every unknown key or wrong type is an error naming its path."""
+    out: list[Result] = []
+    config = RenderConfig()
+
+    def bad(key: str, message: str) -> None:
+        out.append(R.error(message, ref, f"{base}.{key}"))
+
+    for key in sorted(set(spec) - set(KNOWN_KEYS), key=str):
+        bad(str(key), f"unknown field {base}.{key} (known: {', '.join(KNOWN_KEYS)})")
+    namespace = spec.get("namespace")
+    if namespace is not None:
+        if isinstance(namespace, str):
+            config.namespace = namespace
+        else:
+            bad("namespace", f"{base}.namespace must be a string")
+    for key in _BOOL_KEYS:
+        value = spec.get(key)
+        if value is None:
+            continue
+        parsed = _boolean(value)
+        if parsed is None:
+            bad(key, f"{base}.{key} must be a boolean (true or false), not {value!r}")
+        elif key == "keepInputs":
+            config.keep_inputs = parsed
+        elif key == "allowEmpty":
+            config.allow_empty = parsed
+        else:
+            config.strict = parsed
+    versions = spec.get("bfbVersions")
+    if versions is not None:
+        if isinstance(versions, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in versions.items()):
+            config.bfb_versions = dict(versions)
+        else:
+            bad("bfbVersions", f"{base}.bfbVersions must map BFB names to DOCA version strings")
+    files = spec.get("files")
+    if files is not None:
+        if isinstance(files, list) and all(isinstance(f, str) and f for f in files):
+            config.files = tuple(files)
+        else:
+            bad("files", f"{base}.files must be a list of file paths")
+    argocd = spec.get("argocd")
+    if argocd is not None:
+        if not isinstance(argocd, dict):
+            bad("argocd", f"{base}.argocd must be a map with {' and '.join(_ARGOCD_KEYS)}")
+        else:
+            for key in sorted(set(argocd) - set(_ARGOCD_KEYS), key=str):
+                bad(f"argocd.{key}", f"unknown field {base}.argocd.{key} (known: {', '.join(_ARGOCD_KEYS)})")
+            for key in _ARGOCD_KEYS:
+                if argocd.get(key) is None:
+                    continue
+                parsed = _boolean(argocd[key])
+                if parsed is None:
+                    bad(f"argocd.{key}", f"{base}.argocd.{key} must be a boolean")
+                elif key == "syncWaves":
+                    config.sync_waves = parsed
+                else:
+                    config.sync_options = parsed
+    return config, out
+
+
+def from_function_config(obj: Any) -> tuple[RenderConfig, list[Result]]:
+    """The KRM functionConfig: absent, `dpf-render.io/v1alpha1 DPUDeploymentRender`, or a ConfigMap."""
+    if obj is None or obj == {}:
+        return RenderConfig(), []
+    if not isinstance(obj, dict):
+        return RenderConfig(), [R.error("functionConfig must be an object")]
+    ref = ResourceRef.of(obj)
+    kind, api_version = obj.get("kind"), obj.get("apiVersion")
+    if kind == KIND and api_version == API_VERSION:
+        spec = obj.get("spec", {})
+        if spec is None:
+            spec = {}
+        if not isinstance(spec, dict):
+            return RenderConfig(), [R.error("spec must be a map", ref, "spec")]
+        return from_spec(spec, ref)
+    if kind == "ConfigMap" and api_version == "v1":
+        data = obj.get("data") or {}
+        if not isinstance(data, dict):
+            return RenderConfig(), [R.error("data must be a map of strings", ref, "data")]
+        return from_spec(_configmap_spec(data), ref, base="data")
+    return RenderConfig(), [
+        R.error(
+            f"unknown functionConfig {api_version}/{kind}: expected {API_VERSION}/{KIND} or a v1 ConfigMap",
+            ref,
+        )
+    ]
+
+
+def _configmap_spec(data: Mapping[str, Any]) -> dict[str, Any]:
+    """ConfigMap data are strings: `bfbVersions` as `name=version,…`, `files` comma-separated."""
+    spec: dict[str, Any] = {}
+    for key, value in data.items():
+        if key == "bfbVersions" and isinstance(value, str):
+            pairs = [p.strip() for p in value.split(",") if p.strip()]
+            spec[key] = dict(p.split("=", 1) if "=" in p else (p, "") for p in pairs)
+        elif key == "files" and isinstance(value, str):
+            spec[key] = [f.strip() for f in value.split(",") if f.strip()]
+        elif key.startswith("argocd.") and isinstance(value, str):
+            spec.setdefault("argocd", {})[key.split(".", 1)[1]] = value
+        else:
+            spec[key] = value
+    return spec
+
+
+def _boolean(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return None

@@ -1,0 +1,92 @@
+"""DPUService: one per `spec.services` key (reference §B.3)."""
+
+from __future__ import annotations
+
+from .. import naming
+from ..model import SVC_V1
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from .revisions import DeploymentRevision, ServiceRevision
+
+KIND = "DPUService"
+PRIVILEGED_DEFAULT = True  # DPF's privilegedDefaultForUnsetSecurity
+
+
+def node_selector(revision: DeploymentRevision, service: ServiceRevision) -> dict[str, Any]:
+    """Where the service's pods run: DPU nodes carrying its version label, or host nodes for in-cluster ones."""
+    d = revision.deployment
+    if not service.in_cluster:
+        return {
+            "nodeSelectorTerms": [
+                {
+                    "matchExpressions": [
+                        {"key": naming.service_version_label(service.key), "operator": "In", "values": [service.name]},
+                        {"key": naming.OWNER_LABEL, "operator": "In", "values": [revision.owner]},
+                    ]
+                }
+            ]
+        }
+    version = {
+        "key": naming.in_cluster_version_label(d.namespace, d.name, service.key),
+        "operator": "In",
+        "values": [service.name],
+    }
+    # One term per (DPUSet node selector matchLabels entry), ORed; any DPUSet without a node selector means
+    # every node, so the version term alone (DPF's newInClusterNodeSelectorFromDPUSetSelector).
+    pairs: set[tuple[str, str]] = set()
+    for dpu_set in d.dpu_sets:
+        labels = (dpu_set.node_selector or {}).get("matchLabels")
+        if dpu_set.node_selector is None:
+            pairs.clear()
+            break
+        pairs.update((labels or {}).items())
+    if not pairs:
+        return {"nodeSelectorTerms": [{"matchExpressions": [version]}]}
+    return {
+        "nodeSelectorTerms": [
+            {"matchExpressions": [version, {"key": key, "operator": "In", "values": [value]}]}
+            for key, value in sorted(pairs)
+        ]
+    }
+
+
+def generate_dpuservice(revision: DeploymentRevision, service: ServiceRevision) -> dict[str, Any]:
+    d = revision.deployment
+    configuration = service.configuration
+    daemon = configuration.daemon_set
+    daemon_set: dict[str, Any] = {
+        "labels": {**(daemon.get("labels") or {}), naming.SERVICE_LABEL: service.key},
+        "nodeSelector": node_selector(revision, service),
+    }
+    for key in ("annotations", "updateStrategy", "resources"):
+        if daemon.get(key):
+            daemon_set[key] = daemon[key]
+    helm_chart: dict[str, Any] = {"source": service.template.spec["helmChart"]["source"]}
+    if service.values is not None:
+        helm_chart["values"] = service.values
+    spec: dict[str, Any] = {"helmChart": helm_chart, "serviceDaemonSet": daemon_set, "serviceID": service.service_id}
+    if configuration.deploy_in_cluster is not None:
+        spec["deployInCluster"] = configuration.deploy_in_cluster
+    if service.interfaces:
+        spec["interfaces"] = sorted(name for _, name in service.interfaces)
+    if configuration.config_ports is not None:
+        spec["configPorts"] = configuration.config_ports
+    if not service.in_cluster:
+        if revision.cluster_selector is not None:
+            spec["dpuClusterSelector"] = revision.cluster_selector
+        privileged = service.template.privileged
+        spec["security"] = {"privileged": PRIVILEGED_DEFAULT if privileged is None else privileged}
+    return {
+        "apiVersion": SVC_V1,
+        "kind": KIND,
+        "metadata": {
+            "annotations": {naming.SERVICE_VERSION_ANNOTATION: service.digest},
+            "labels": {naming.OWNER_LABEL: revision.owner, naming.SERVICE_LABEL: service.key},
+            "name": service.name,
+            "namespace": d.namespace,
+        },
+        "spec": spec,
+    }

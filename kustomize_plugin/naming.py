@@ -1,0 +1,127 @@
+"""Every digest, suffix, name, label key and serviceID of the rendered children (SPEC §2.6), in one place.
+
+DPF's controller names new revisions with random 5-character suffixes; offline we derive the same shape of
+suffix from a hash of what identifies the object, so the same inputs give the same names on every machine.
+A disruptive change folds the content digest into the key (a new name: a new revision, as DPF creates one);
+a non-disruptive change does not (the same name: the object is updated in place).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from hashlib import sha256
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+GROUP_SVC = "svc.dpu.nvidia.com"
+OWNER_LABEL = "svc.dpu.nvidia.com/owned-by-dpudeployment"
+SERVICE_LABEL = "svc.dpu.nvidia.com/dpudeployment-service"
+SERVICE_VERSION_ANNOTATION = "svc.dpu.nvidia.com/dpuservice-version"
+CHAIN_VERSION_KEY = "svc.dpu.nvidia.com/dpuservicechain-version"
+SERVICE_ID_LABEL = "svc.dpu.nvidia.com/service"
+INTERFACE_LABEL = "svc.dpu.nvidia.com/interface"
+
+SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"  # Kubernetes' generateName alphabet: no vowels, no 0/1/3
+SUFFIX_LENGTH = 5
+DIGEST_LENGTH = 10
+MAX_NAME_LENGTH = 63
+
+_DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+_LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
+
+
+def canon(value: Any) -> str:
+    """Canonical JSON: sorted keys, no spaces, UTF-8 kept (kustomize's hasher does the same)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def digest(*parts: Any) -> str:
+    """First 10 hex characters of sha256 over each part's canonical JSON, each followed by a newline.
+
+    The newline after every part mirrors DPF's `digest.FromObjects`, which feeds a Go json.Encoder.
+    """
+    h = sha256()
+    for part in parts:
+        h.update(canon(part).encode("utf-8"))
+        h.update(b"\n")
+    return h.hexdigest()[:DIGEST_LENGTH]
+
+
+def suffix(key: str) -> str:
+    """5 characters of the generateName alphabet, from the first 8 bytes of sha256(key)."""
+    n = int.from_bytes(sha256(key.encode("utf-8")).digest()[:8], "big")
+    out = []
+    for _ in range(SUFFIX_LENGTH):
+        n, i = divmod(n, len(SUFFIX_ALPHABET))
+        out.append(SUFFIX_ALPHABET[i])
+    return "".join(out)
+
+
+def _versioned(key: str, content_digest: str, disruptive: bool) -> str:
+    return f"{key}/{content_digest}" if disruptive else key
+
+
+def dpuset_name(deployment: str, name_suffix: str) -> str:
+    return f"{deployment}-{name_suffix}"
+
+
+def dpuservice_name(namespace: str, deployment: str, service: str, service_digest: str, *, disruptive: bool) -> str:
+    key = _versioned(f"{namespace}/{deployment}/{service}", service_digest, disruptive)
+    return f"{service}-{suffix(key)}"
+
+
+def interface_name(
+    namespace: str, deployment: str, service: str, interface: str, service_digest: str, *, disruptive: bool
+) -> str:
+    key = _versioned(f"{namespace}/{deployment}/{service}/{interface}", service_digest, disruptive)
+    return f"{service}-{interface.replace('_', '-')}-{suffix(key)}"
+
+
+def chain_name(namespace: str, deployment: str, chain_digest: str, *, disruptive: bool) -> str:
+    key = _versioned(f"{namespace}/{deployment}", chain_digest, disruptive)
+    return f"{deployment}-{suffix(key)}"
+
+
+def service_id(deployment: str, service: str, service_digest: str) -> str:
+    return f"{deployment}_{service}_{service_digest}"
+
+
+def owner_value(namespace: str, deployment: str) -> str:
+    """The owner label value `<ns>_<name>` (an underscore: neither part can contain one)."""
+    return f"{namespace}_{deployment}"
+
+
+def requestor(namespace: str, deployment: str, object_name: str) -> str:
+    """A DPUSet nodeMaintenanceAdditionalRequestors entry."""
+    return f"{namespace}_{deployment}_{object_name}"
+
+
+def service_version_label(service: str) -> str:
+    """The DPU node label that points at a DPU-side service's current DPUService."""
+    return f"svc.dpu.nvidia.com/dpuservice-{service}-version"
+
+
+def in_cluster_version_label(namespace: str, deployment: str, service: str) -> str:
+    """The host node label key for an in-cluster service (DPF hashes the DPUDeployment's key and the service)."""
+    return f"svc.dpu.nvidia.com/dpuservice-in-cluster-version-{digest({'Name': deployment, 'Namespace': namespace}, service)}"
+
+
+def name_problem(name: str) -> str | None:
+    """Why `name` cannot be an object name (DNS-1123 label, at most 63 characters), or None."""
+    if len(name) > MAX_NAME_LENGTH:
+        return f"name {name!r} is {len(name)} characters long, more than {MAX_NAME_LENGTH}"
+    if not _DNS1123_LABEL.match(name):
+        return f"name {name!r} is not a DNS-1123 label (lower case alphanumerics and '-', starting and ending alphanumeric)"
+    return None
+
+
+def label_value_problem(value: str) -> str | None:
+    """Why `value` cannot be a label value, or None."""
+    if len(value) > MAX_NAME_LENGTH:
+        return f"label value {value!r} is {len(value)} characters long, more than {MAX_NAME_LENGTH}"
+    if not _LABEL_VALUE.match(value):
+        return f"label value {value!r} is not a valid label value"
+    return None
