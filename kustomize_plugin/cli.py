@@ -135,6 +135,18 @@ def render(paths: tuple[str, ...], output_dir: str | None, **options: Any) -> No
         raise SystemExit(R.EXIT_INPUT_ERROR) from None
 
 
+def _register_commands() -> None:
+    """Commands of the integrations and review tools, each defined in its own module."""
+    from . import cli_argocd, cli_kustomize, cli_review
+
+    for module in (cli_argocd, cli_kustomize, cli_review):
+        for command in module.COMMANDS:
+            cli.add_command(command)
+
+
+_register_commands()
+
+
 def main(args: Sequence[str]) -> int:
     """Run the CLI; click's usage errors are exit 2, input errors 1."""
     try:

@@ -47,7 +47,7 @@ class Item:
 class Inputs:
     """Views of the DPF input kinds, keyed by (kind,) namespace and name."""
 
-    __slots__ = ("bfbs", "configurations", "deployments", "flavors", "items_by_key", "results", "templates")
+    __slots__ = ("bfbs", "configurations", "deployments", "flavors", "invalid", "items_by_key", "results", "templates")
 
     def __init__(self) -> None:
         self.deployments: list[tuple[Item, model.Deployment]] = []
@@ -56,6 +56,7 @@ class Inputs:
         self.bfbs: dict[tuple[str, str, str], model.Bfb] = {}
         self.flavors: dict[tuple[str, str, str], model.Flavor] = {}
         self.items_by_key: dict[tuple[str, str, str, str], Item] = {}
+        self.invalid: set[tuple[str, str, str]] = set()  # (kind, namespace, name) of inputs that have errors
         self.results: list[Result] = []
 
 
@@ -103,16 +104,22 @@ def index_inputs(items: list[Item], default_namespace: str) -> Inputs:
             index.results.extend(found)
             if view is not None:
                 index.deployments.append((item, view))
+            else:
+                index.invalid.add((kind, ref.namespace, ref.name))
         elif kind == model.TEMPLATE:
             template, found = model.read_template(source)
             index.results.extend(found)
             if template is not None:
                 index.templates[(ref.namespace, ref.name)] = template
+            else:
+                index.invalid.add((kind, ref.namespace, ref.name))
         elif kind == model.CONFIGURATION:
             configuration, found = model.read_configuration(source)
             index.results.extend(found)
             if configuration is not None:
                 index.configurations[(ref.namespace, ref.name)] = configuration
+            else:
+                index.invalid.add((kind, ref.namespace, ref.name))
         elif kind in (model.BFB, model.BLUEFIELD_SOFTWARE):
             index.bfbs[(kind, ref.namespace, ref.name)] = model.Bfb(source)
         else:

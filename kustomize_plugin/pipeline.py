@@ -14,6 +14,7 @@ from .expand.dpuservice import generate_dpuservice
 from .expand.dpuset import generate_dpuset
 from .expand.interface import generate_interface
 from .expand.revisions import plan_revisions
+from .expand.syncwaves import CHILD_OPTIONS, PREREQUISITE_OPTIONS, PREREQUISITE_WAVE, annotate, child_waves
 from .inputs import index_inputs, kind_of
 from .validate.dependencies import order_services
 from .validate.fitting import check_fitting
@@ -58,6 +59,7 @@ def render_items(items: list[Item], config: RenderConfig, *, mode: str = FINAL) 
     inputs = index_inputs(items, config.namespace)
     results: list[Result] = list(inputs.results)
     consumed: set[int] = set()
+    prerequisites: set[int] = set()
     expanded: set[str] = set()
     children: list[dict[str, Any]] = []
     for item, deployment in inputs.deployments:
@@ -79,7 +81,8 @@ def render_items(items: list[Item], config: RenderConfig, *, mode: str = FINAL) 
         consumed.add(id(item.obj))
         consumed.update(id(t.source.obj) for t in resolved.templates.values())
         consumed.update(id(c.source.obj) for c in resolved.configurations.values())
-        children.extend(build_children(revision))
+        prerequisites.update((id(resolved.bfb.source.obj), id(resolved.flavor.source.obj)))
+        children.extend(build_children(revision, config))
     out.results = R.sort_results(results)
     if not children and not config.allow_empty and not R.has_errors(out.results):
         out.results.append(
@@ -90,11 +93,11 @@ def render_items(items: list[Item], config: RenderConfig, *, mode: str = FINAL) 
             )
         )
     out.children = len(children)
-    out.items = _pass_through(items, consumed, expanded, config, mode) + children
+    out.items = _pass_through(items, consumed, prerequisites, expanded, config, mode) + children
     return out
 
 
-def build_children(revision: DeploymentRevision) -> list[dict[str, Any]]:
+def build_children(revision: DeploymentRevision, config: RenderConfig) -> list[dict[str, Any]]:
     """All children of one DPUDeployment, in emit order."""
     d = revision.deployment
     built = [generate_dpuset(revision, s) for s in d.dpu_sets]
@@ -103,11 +106,15 @@ def build_children(revision: DeploymentRevision) -> list[dict[str, Any]]:
         built.extend(generate_interface(revision, service, interface, name) for interface, name in service.interfaces)
     if revision.chain is not None:
         built.append(generate_chain(revision, revision.chain))
+    if config.sync_waves or config.sync_options:
+        waves = child_waves(revision) if config.sync_waves else {}
+        options = CHILD_OPTIONS if config.sync_options else None
+        built = [annotate(c, wave=waves.get((c["kind"], c["metadata"]["name"])), options=options) for c in built]
     return emit.order_children(built)
 
 
 def _pass_through(
-    items: list[Item], consumed: set[int], expanded: set[str], config: RenderConfig, mode: str
+    items: list[Item], consumed: set[int], prerequisites: set[int], expanded: set[str], config: RenderConfig, mode: str
 ) -> list[Any]:
     """Input items in input order: previous renders of expanded deployments replaced, consumed inputs handled."""
     kept: list[Any] = []
@@ -115,6 +122,12 @@ def _pass_through(
         obj = item.obj
         if _is_previous_child(obj, expanded):
             continue
+        if id(obj) in prerequisites and (config.sync_waves or config.sync_options):
+            obj = annotate(
+                obj,
+                wave=PREREQUISITE_WAVE if config.sync_waves else None,
+                options=PREREQUISITE_OPTIONS if config.sync_options else None,
+            )
         if id(obj) in consumed:
             if mode == KRM:
                 kept.append(_mark_local_config(obj))

@@ -39,6 +39,16 @@ def resolve(d: model.Deployment, inputs: Inputs) -> tuple[Resolved | None, list[
     ns = d.namespace
 
     def missing(kind: str, api_version: str, name: str, field: str) -> None:
+        if (kind, ns, name) in inputs.invalid:
+            out.append(
+                R.error(
+                    f"cannot expand: {kind} {ns}/{name} has errors (reported on it)",
+                    ref,
+                    field,
+                    condition=R.PREREQUISITES,
+                )
+            )
+            return
         group, version = api_version.split("/")
         out.append(
             R.error(
