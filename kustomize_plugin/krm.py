@@ -88,8 +88,11 @@ def items_from_text_docs(docs: list[Any]) -> tuple[list[Item], list[Result]]:
     return items, out
 
 
-def resource_list(items: list[Any], results: list[Result]) -> dict[str, Any]:
+def resource_list(items: list[Any], results: list[Result], function_config: Any = None) -> dict[str, Any]:
+    """The output ResourceList; the functionConfig is echoed back, as kyaml does, so a rerun sees the same options."""
     out: dict[str, Any] = {"apiVersion": RESOURCE_LIST_VERSIONS[0], "kind": RESOURCE_LIST, "items": items}
+    if function_config is not None:
+        out["functionConfig"] = function_config
     if results:
         out["results"] = [r.to_dict() for r in results]
     return out
@@ -138,7 +141,7 @@ def main(stdin: BinaryIO | None = None, stdout: TextIO | None = None, stderr: Te
     output, results, code = process(request, cwd=os.getcwd())
     stderr.write(R.stderr_lines(results))
     if request.resource_list:
-        stdout.write(yamlio.dump_document(resource_list(output, results)))
+        stdout.write(yamlio.dump_document(resource_list(output, results, request.function_config)))
     elif code == R.EXIT_OK:
         stdout.write(yamlio.dump_stream(output))
     return code

@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Rewrite every golden file from the actual output, then show what changed. Review the diff before committing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python -m pytest tests/test_golden.py --update-golden -q "$@"
+git diff --stat -- tests/golden examples
