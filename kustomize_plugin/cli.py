@@ -29,8 +29,14 @@ _CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 def _render_options(function: Any) -> Any:
     options = [
         click.option("--namespace", "-n", default="", help="Namespace for inputs that have none."),
-        click.option("--keep-inputs", is_flag=True, help="Keep the consumed DPUDeployments, templates and configurations."),
-        click.option("--allow-empty", is_flag=True, help="Succeed when nothing is rendered (normally an error)."),
+        click.option(
+            "--keep-inputs",
+            is_flag=True,
+            help="Keep the consumed DPUDeployments, templates and configurations.",
+        ),
+        click.option(
+            "--allow-empty", is_flag=True, help="Succeed when nothing is rendered (normally an error)."
+        ),
         click.option("--strict", is_flag=True, help="Treat warnings as errors."),
         click.option(
             "--bfb-version",
@@ -105,7 +111,13 @@ def cli(debug: bool) -> None:
 
 @cli.command(context_settings=_CONTEXT)
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
-@click.option("--output", "-o", "output_dir", metavar="DIR", help="Write one file per object under DIR instead of stdout.")
+@click.option(
+    "--output",
+    "-o",
+    "output_dir",
+    metavar="DIR",
+    help="Write one file per object under DIR instead of stdout.",
+)
 @_render_options
 def render(paths: tuple[str, ...], output_dir: str | None, **options: Any) -> None:
     """Render DPUDeployments in files or folders (`-` for stdin) to final manifests.

@@ -57,7 +57,9 @@ class RenderConfig:
         self.sync_options = sync_options
 
 
-def from_spec(spec: Mapping[str, Any], ref: ResourceRef | None = None, base: str = "spec") -> tuple[RenderConfig, list[Result]]:
+def from_spec(
+    spec: Mapping[str, Any], ref: ResourceRef | None = None, base: str = "spec"
+) -> tuple[RenderConfig, list[Result]]:
     """Options from a typed spec; every unknown key or wrong type is an error naming its path."""
     out: list[Result] = []
     config = RenderConfig()
@@ -88,7 +90,9 @@ def from_spec(spec: Mapping[str, Any], ref: ResourceRef | None = None, base: str
             config.strict = parsed
     versions = spec.get("bfbVersions")
     if versions is not None:
-        if isinstance(versions, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in versions.items()):
+        if isinstance(versions, dict) and all(
+            isinstance(k, str) and isinstance(v, str) for k, v in versions.items()
+        ):
             config.bfb_versions = dict(versions)
         else:
             bad("bfbVersions", f"{base}.bfbVersions must map BFB names to DOCA version strings")
@@ -151,8 +155,12 @@ def _configmap_spec(data: Mapping[str, Any]) -> dict[str, Any]:
     spec: dict[str, Any] = {}
     for key, value in data.items():
         if key == "bfbVersions" and isinstance(value, str):
-            pairs = [p.strip() for p in value.split(",") if p.strip()]
-            spec[key] = dict(p.split("=", 1) if "=" in p else (p, "") for p in pairs)
+            versions: dict[str, str] = {}
+            for pair in value.split(","):
+                name, _, version = pair.strip().partition("=")
+                if name:
+                    versions[name] = version
+            spec[key] = versions
         elif key == "files" and isinstance(value, str):
             spec[key] = [f.strip() for f in value.split(",") if f.strip()]
         elif key.startswith("argocd.") and isinstance(value, str):

@@ -25,20 +25,30 @@ class Item:
 
     __slots__ = ("file_index", "file_path", "obj", "position")
 
-    def __init__(self, obj: Any, position: int, file_path: str | None = None, file_index: int | None = None) -> None:
+    def __init__(
+        self, obj: Any, position: int, file_path: str | None = None, file_index: int | None = None
+    ) -> None:
         self.obj = obj
         self.position = position
         annotations = _annotations(obj)
         if file_path is None:
-            file_path = next((annotations[k] for k in PATH_ANNOTATIONS if isinstance(annotations.get(k), str)), None)
+            file_path = next(
+                (annotations[k] for k in PATH_ANNOTATIONS if isinstance(annotations.get(k), str)), None
+            )
             if file_index is None:
-                raw = next((annotations[k] for k in INDEX_ANNOTATIONS if isinstance(annotations.get(k), str)), None)
+                raw = next(
+                    (annotations[k] for k in INDEX_ANNOTATIONS if isinstance(annotations.get(k), str)), None
+                )
                 file_index = int(raw) if raw is not None and raw.isdigit() else None
         self.file_path = file_path
         self.file_index = file_index
 
     def ref(self, default_namespace: str = "") -> ResourceRef:
-        ref = ResourceRef.of(self.obj if isinstance(self.obj, dict) else {}, file_path=self.file_path, file_index=self.file_index)
+        ref = ResourceRef.of(
+            self.obj if isinstance(self.obj, dict) else {},
+            file_path=self.file_path,
+            file_index=self.file_index,
+        )
         if not ref.namespace:
             ref.namespace = default_namespace
         return ref
@@ -47,7 +57,16 @@ class Item:
 class Inputs:
     """Views of the DPF input kinds, keyed by (kind,) namespace and name."""
 
-    __slots__ = ("bfbs", "configurations", "deployments", "flavors", "invalid", "items_by_key", "results", "templates")
+    __slots__ = (
+        "bfbs",
+        "configurations",
+        "deployments",
+        "flavors",
+        "invalid",
+        "items_by_key",
+        "results",
+        "templates",
+    )
 
     def __init__(self) -> None:
         self.deployments: list[tuple[Item, model.Deployment]] = []
@@ -95,7 +114,9 @@ def index_inputs(items: list[Item], default_namespace: str) -> Inputs:
         if key in index.items_by_key:
             first = index.items_by_key[key]
             where = f" (first at {first.file_path})" if first.file_path else ""
-            index.results.append(R.error(f"{kind} {ref.namespace}/{ref.name} is defined twice{where}", ref, "metadata.name"))
+            index.results.append(
+                R.error(f"{kind} {ref.namespace}/{ref.name} is defined twice{where}", ref, "metadata.name")
+            )
             continue
         index.items_by_key[key] = item
         source = model.Source(item.obj, ref)

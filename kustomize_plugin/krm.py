@@ -57,7 +57,9 @@ def parse_request(data: bytes, *, max_bytes: int = yamlio.DEFAULT_MAX_BYTES) -> 
         doc = docs[0]
         if doc.get("apiVersion") not in RESOURCE_LIST_VERSIONS:
             request.results.append(
-                R.error(f"ResourceList apiVersion {doc.get('apiVersion')!r} is not one of {', '.join(RESOURCE_LIST_VERSIONS)}")
+                R.error(
+                    f"ResourceList apiVersion {doc.get('apiVersion')!r} is not one of {', '.join(RESOURCE_LIST_VERSIONS)}"
+                )
             )
         items = doc.get("items") or []
         if not isinstance(items, list):

@@ -92,7 +92,9 @@ class _Reader:
     def warn(self, field: str, message: str) -> None:
         self.results.append(R.warning(message, self.ref, field))
 
-    def get(self, container: Mapping[str, Any], key: str, path: str, expected: type, *, required: bool = False) -> Any:
+    def get(
+        self, container: Mapping[str, Any], key: str, path: str, expected: type, *, required: bool = False
+    ) -> Any:
         value = container.get(key)
         if value is None:
             if required:
@@ -114,7 +116,8 @@ class _Reader:
             if not isinstance(k, str) or not isinstance(v, str):
                 self.error(f"{path}.{k}", f"{path} must map strings to strings; {k!r} maps to {type_name(v)}")
                 return None
-        return value
+        strings: dict[str, str] = value
+        return strings
 
     def selector(self, container: Mapping[str, Any], key: str, path: str) -> dict[str, Any] | None:
         """A metav1.LabelSelector: matchLabels (string map) and matchExpressions (key, operator, values)."""
@@ -134,8 +137,12 @@ class _Reader:
             if any(not isinstance(v, str) for v in values):
                 self.error(f"{here}.values", f"{here}.values must be a list of strings")
         for extra in sorted(set(value) - {"matchLabels", "matchExpressions"}):
-            self.warn(f"{path}.{extra}", f"unknown field {path}.{extra} (a label selector has matchLabels and matchExpressions)")
-        return value
+            self.warn(
+                f"{path}.{extra}",
+                f"unknown field {path}.{extra} (a label selector has matchLabels and matchExpressions)",
+            )
+        selector: dict[str, Any] = value
+        return selector
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -143,7 +150,14 @@ class _Reader:
 
 
 class DPUSetSpec:
-    __slots__ = ("annotations", "cluster_selector", "device_selector", "index", "name_suffix", "node_selector")
+    __slots__ = (
+        "annotations",
+        "cluster_selector",
+        "device_selector",
+        "index",
+        "name_suffix",
+        "node_selector",
+    )
 
     def __init__(
         self,
@@ -241,11 +255,16 @@ def read_deployment(source: Source) -> tuple[Deployment | None, list[Result]]:
         if value is None:
             continue
         template = r.get(value, "serviceTemplate", f"{path}.serviceTemplate", str, required=True)
-        configuration = r.get(value, "serviceConfiguration", f"{path}.serviceConfiguration", str, required=True)
+        configuration = r.get(
+            value, "serviceConfiguration", f"{path}.serviceConfiguration", str, required=True
+        )
         depends: list[str] = []
         for i, dep in enumerate(r.get(value, "dependsOn", f"{path}.dependsOn", list) or []):
             if not isinstance(dep, dict):
-                r.error(f"{path}.dependsOn[{i}]", f"{path}.dependsOn[{i}] must be a map with a name, not {type_name(dep)}")
+                r.error(
+                    f"{path}.dependsOn[{i}]",
+                    f"{path}.dependsOn[{i}] must be a map with a name, not {type_name(dep)}",
+                )
                 continue
             dep_name = r.get(dep, "name", f"{path}.dependsOn[{i}].name", str, required=True)
             if dep_name is not None:
@@ -265,7 +284,10 @@ def read_deployment(source: Source) -> tuple[Deployment | None, list[Result]]:
         apply = r.get(policy, "applyNodeEffect", "spec.serviceChains.upgradePolicy.applyNodeEffect", bool)
         d.chain_apply_node_effect = True if apply is None else apply
     elif chains is not None:
-        r.error("spec.serviceChains", f"spec.serviceChains must be a map (or, in the old shape, a list), not {type_name(chains)}")
+        r.error(
+            "spec.serviceChains",
+            f"spec.serviceChains must be a map (or, in the old shape, a list), not {type_name(chains)}",
+        )
 
     limit = r.get(spec, "revisionHistoryLimit", "spec.revisionHistoryLimit", int)
     if limit is not None:
@@ -298,13 +320,18 @@ def _read_dpus(r: _Reader, d: Deployment, dpus: Mapping[str, Any]) -> None:
     node_effect = r.get(dpus, "nodeEffect", "spec.dpus.nodeEffect", dict)
     if node_effect is None:
         if "nodeEffect" not in dpus:
-            r.warn("spec.dpus.nodeEffect", "spec.dpus.nodeEffect is not set; applying the default {drain: true}")
+            r.warn(
+                "spec.dpus.nodeEffect", "spec.dpus.nodeEffect is not set; applying the default {drain: true}"
+            )
     else:
         d.node_effect = dict(node_effect)
     strategy = r.get(dpus, "dpuSetStrategy", "spec.dpus.dpuSetStrategy", dict)
     if strategy is None:
         if "dpuSetStrategy" not in dpus:
-            r.warn("spec.dpus.dpuSetStrategy", "spec.dpus.dpuSetStrategy is not set; applying the default {type: RollingUpdate}")
+            r.warn(
+                "spec.dpus.dpuSetStrategy",
+                "spec.dpus.dpuSetStrategy is not set; applying the default {type: RollingUpdate}",
+            )
     else:
         d.dpu_set_strategy = dict(strategy)
 
@@ -314,11 +341,24 @@ def _read_dpus(r: _Reader, d: Deployment, dpus: Mapping[str, Any]) -> None:
             r.error(path, f"{path} must be a map, not {type_name(item)}")
             continue
         name_suffix = r.get(item, "nameSuffix", f"{path}.nameSuffix", str, required=True)
-        node_selector = _one_of(r, item, path, "nodeSelector", "dpuNodeSelector", "only one of nodeSelector or dpuNodeSelector can be specified")
-        if node_selector is not None:
-            node_selector = r.selector(item, node_selector, f"{path}.{node_selector}")
+        node_key = _one_of(
+            r,
+            item,
+            path,
+            "nodeSelector",
+            "dpuNodeSelector",
+            "only one of nodeSelector or dpuNodeSelector can be specified",
+        )
+        node_selector = r.selector(item, node_key, f"{path}.{node_key}") if node_key else None
         device_selector: dict[str, Any] | None = None
-        device_key = _one_of(r, item, path, "dpuSelector", "dpuDeviceSelector", "only one of dpuSelector or dpuDeviceSelector can be specified")
+        device_key = _one_of(
+            r,
+            item,
+            path,
+            "dpuSelector",
+            "dpuDeviceSelector",
+            "only one of dpuSelector or dpuDeviceSelector can be specified",
+        )
         if device_key == "dpuSelector":
             labels = r.string_map(item, "dpuSelector", f"{path}.dpuSelector")
             device_selector = {"matchLabels": labels} if labels else None
@@ -327,7 +367,9 @@ def _read_dpus(r: _Reader, d: Deployment, dpus: Mapping[str, Any]) -> None:
         cluster = r.string_map(item, "dpuClusterSelector", f"{path}.dpuClusterSelector")
         annotations = r.string_map(item, "dpuAnnotations", f"{path}.dpuAnnotations")
         if name_suffix is not None:
-            d.dpu_sets.append(DPUSetSpec(i, name_suffix, node_selector, device_selector, cluster, annotations))
+            d.dpu_sets.append(
+                DPUSetSpec(i, name_suffix, node_selector, device_selector, cluster, annotations)
+            )
 
 
 def _one_of(r: _Reader, item: Mapping[str, Any], path: str, old: str, new: str, message: str) -> str | None:
@@ -369,7 +411,9 @@ def _read_switches(r: _Reader, d: Deployment, switches: list[Any], path: str) ->
                 r.string_map(port["serviceInterface"], "matchLabels", f"{where}.serviceInterface.matchLabels")
                 r.get(port["serviceInterface"], "ipam", f"{where}.serviceInterface.ipam", dict)
             out_ports.append(dict(port))
-        normalised.append({**switch, "ports": out_ports, "serviceMTU": DEFAULT_SERVICE_MTU if mtu is None else mtu})
+        normalised.append(
+            {**switch, "ports": out_ports, "serviceMTU": DEFAULT_SERVICE_MTU if mtu is None else mtu}
+        )
     d.switches = normalised
 
 
@@ -396,7 +440,9 @@ class Template:
         self.values: Any = None
         self.resource_requirements: dict[str, Any] = {}
         self.privileged: bool | None = None
-        self.doca_constraint: tuple[str, str] | None = None  # (constraint, "status.versions" or "metadata.annotations")
+        self.doca_constraint: tuple[str, str] | None = (
+            None  # (constraint, "status.versions" or "metadata.annotations")
+        )
         self.not_ready = False
 
 
@@ -406,7 +452,9 @@ def read_template(source: Source) -> tuple[Template | None, list[Result]]:
     if spec is None:
         return None, r.results
     t = Template(source, spec)
-    t.deployment_service_name = r.get(spec, "deploymentServiceName", "spec.deploymentServiceName", str, required=True)
+    t.deployment_service_name = r.get(
+        spec, "deploymentServiceName", "spec.deploymentServiceName", str, required=True
+    )
     helm = r.get(spec, "helmChart", "spec.helmChart", dict, required=True) or {}
     r.get(helm, "source", "spec.helmChart.source", dict, required=True)
     t.values = r.get(helm, "values", "spec.helmChart.values", dict)
@@ -479,7 +527,9 @@ def read_configuration(source: Source) -> tuple[Configuration | None, list[Resul
     if spec is None:
         return None, r.results
     c = Configuration(source, spec)
-    c.deployment_service_name = r.get(spec, "deploymentServiceName", "spec.deploymentServiceName", str, required=True)
+    c.deployment_service_name = r.get(
+        spec, "deploymentServiceName", "spec.deploymentServiceName", str, required=True
+    )
     sc = r.get(spec, "serviceConfiguration", "spec.serviceConfiguration", dict) or {}
     helm = r.get(sc, "helmChart", "spec.serviceConfiguration.helmChart", dict) or {}
     c.values = r.get(helm, "values", "spec.serviceConfiguration.helmChart.values", dict)
@@ -547,7 +597,9 @@ class Flavor:
             spec = inner if isinstance(inner, dict) else spec
         resources = spec.get("dpuResources")
         reserved = spec.get("systemReservedResources")
-        self.dpu_resources: dict[str, Any] | None = resources if isinstance(resources, dict) and resources else None
+        self.dpu_resources: dict[str, Any] | None = (
+            resources if isinstance(resources, dict) and resources else None
+        )
         self.system_reserved: dict[str, Any] = reserved if isinstance(reserved, dict) else {}
 
 
@@ -571,5 +623,6 @@ def _condition_false(status: Mapping[str, Any], condition_type: str) -> bool:
     if not isinstance(conditions, list):
         return False
     return any(
-        isinstance(c, dict) and c.get("type") == condition_type and c.get("status") == "False" for c in conditions
+        isinstance(c, dict) and c.get("type") == condition_type and c.get("status") == "False"
+        for c in conditions
     )

@@ -68,7 +68,9 @@ def dpuset_name(deployment: str, name_suffix: str) -> str:
     return f"{deployment}-{name_suffix}"
 
 
-def dpuservice_name(namespace: str, deployment: str, service: str, service_digest: str, *, disruptive: bool) -> str:
+def dpuservice_name(
+    namespace: str, deployment: str, service: str, service_digest: str, *, disruptive: bool
+) -> str:
     key = _versioned(f"{namespace}/{deployment}/{service}", service_digest, disruptive)
     return f"{service}-{suffix(key)}"
 

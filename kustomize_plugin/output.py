@@ -33,7 +33,9 @@ def relative_path(obj: dict[str, Any]) -> str:
     namespace = metadata.get("namespace")
     for part in (kind, name, namespace) if namespace else (kind, name):
         if not isinstance(part, str) or not _SAFE_PART.match(part) or part in (".", ".."):
-            raise OutputError(f"cannot write {obj.get('kind')} {namespace or ''}/{name} to a file: unsafe name part {part!r}")
+            raise OutputError(
+                f"cannot write {obj.get('kind')} {namespace or ''}/{name} to a file: unsafe name part {part!r}"
+            )
     filename = f"{kind}_{name}.yaml"
     return f"{namespace}/{filename}" if namespace else filename
 

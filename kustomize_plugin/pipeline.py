@@ -103,18 +103,27 @@ def build_children(revision: DeploymentRevision, config: RenderConfig) -> list[d
     built = [generate_dpuset(revision, s) for s in d.dpu_sets]
     for service in revision.services:
         built.append(generate_dpuservice(revision, service))
-        built.extend(generate_interface(revision, service, interface, name) for interface, name in service.interfaces)
+        built.extend(
+            generate_interface(revision, service, interface, name) for interface, name in service.interfaces
+        )
     if revision.chain is not None:
         built.append(generate_chain(revision, revision.chain))
     if config.sync_waves or config.sync_options:
         waves = child_waves(revision) if config.sync_waves else {}
         options = CHILD_OPTIONS if config.sync_options else None
-        built = [annotate(c, wave=waves.get((c["kind"], c["metadata"]["name"])), options=options) for c in built]
+        built = [
+            annotate(c, wave=waves.get((c["kind"], c["metadata"]["name"])), options=options) for c in built
+        ]
     return emit.order_children(built)
 
 
 def _pass_through(
-    items: list[Item], consumed: set[int], prerequisites: set[int], expanded: set[str], config: RenderConfig, mode: str
+    items: list[Item],
+    consumed: set[int],
+    prerequisites: set[int],
+    expanded: set[str],
+    config: RenderConfig,
+    mode: str,
 ) -> list[Any]:
     """Input items in input order: previous renders of expanded deployments replaced, consumed inputs handled."""
     kept: list[Any] = []

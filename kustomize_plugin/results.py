@@ -56,7 +56,9 @@ class ResourceRef:
         self.file_index = file_index
 
     @classmethod
-    def of(cls, obj: Mapping[str, Any], *, file_path: str | None = None, file_index: int | None = None) -> ResourceRef:
+    def of(
+        cls, obj: Mapping[str, Any], *, file_path: str | None = None, file_index: int | None = None
+    ) -> ResourceRef:
         """The reference of a raw object, tolerant of any shape (it may be the broken object being reported)."""
         meta = obj.get("metadata")
         meta = meta if isinstance(meta, dict) else {}

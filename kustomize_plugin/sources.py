@@ -37,19 +37,25 @@ def list_files(paths: Iterable[str]) -> tuple[list[str], list[Result]]:
             found: list[str] = []
             for root, dirs, names in os.walk(path):
                 dirs[:] = [d for d in dirs if not d.startswith(".")]
-                found.extend(os.path.join(root, n) for n in names if n.endswith(SUFFIXES) and not n.startswith("."))
+                found.extend(
+                    os.path.join(root, n) for n in names if n.endswith(SUFFIXES) and not n.startswith(".")
+                )
             files.extend(sorted(found, key=lambda p: p.encode("utf-8", "surrogateescape")))
         else:
             out.append(R.error(f"{path}: no such file or directory", condition=None))
     return files, out
 
 
-def items_from_text(text: str, *, source: str, file_path: str | None, start: int = 0) -> tuple[list[Item], list[Result]]:
+def items_from_text(
+    text: str, *, source: str, file_path: str | None, start: int = 0
+) -> tuple[list[Item], list[Result]]:
     """Items of one YAML stream; documents that are not objects are errors naming their position."""
     try:
         docs = yamlio.load_documents(text, source=source)
     except yamlio.YAMLInputError as exc:
-        return [], [_file_error(exc.message if exc.line is None else f"line {exc.line}: {exc.message}", source)]
+        return [], [
+            _file_error(exc.message if exc.line is None else f"line {exc.line}: {exc.message}", source)
+        ]
     items: list[Item] = []
     out: list[Result] = []
     for index, doc in enumerate(docs):
@@ -62,7 +68,9 @@ def items_from_text(text: str, *, source: str, file_path: str | None, start: int
                 for j, inner in enumerate(doc["items"]):
                     inner_problem = object_problem(inner)
                     if inner_problem:
-                        out.append(_file_error(f"document {index} items[{j}]: {inner_problem}", source, index))
+                        out.append(
+                            _file_error(f"document {index} items[{j}]: {inner_problem}", source, index)
+                        )
                     else:
                         items.append(Item(inner, start + len(items), file_path, index))
             continue
@@ -70,7 +78,9 @@ def items_from_text(text: str, *, source: str, file_path: str | None, start: int
     return items, out
 
 
-def read_paths(paths: Iterable[str], *, stdin: Any = None, max_bytes: int = yamlio.DEFAULT_MAX_BYTES) -> tuple[list[Item], list[Result]]:
+def read_paths(
+    paths: Iterable[str], *, stdin: Any = None, max_bytes: int = yamlio.DEFAULT_MAX_BYTES
+) -> tuple[list[Item], list[Result]]:
     """Items of every file under `paths` (`-` reads `stdin`, a binary stream)."""
     files, out = list_files(paths)
     items: list[Item] = []

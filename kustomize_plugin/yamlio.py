@@ -52,11 +52,17 @@ class _Loader(_BaseLoader):  # type: ignore[misc]
                 duplicate = key in seen
             except TypeError:
                 raise yaml.constructor.ConstructorError(
-                    "while constructing a mapping", node.start_mark, "found an unhashable key", key_node.start_mark
+                    "while constructing a mapping",
+                    node.start_mark,
+                    "found an unhashable key",
+                    key_node.start_mark,
                 ) from None
             if duplicate:
                 raise yaml.constructor.ConstructorError(
-                    "while constructing a mapping", node.start_mark, f"found duplicate key {key!r}", key_node.start_mark
+                    "while constructing a mapping",
+                    node.start_mark,
+                    f"found duplicate key {key!r}",
+                    key_node.start_mark,
                 )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
@@ -64,7 +70,10 @@ class _Loader(_BaseLoader):  # type: ignore[misc]
     def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> list[Any]:
         if len(node.value) > MAX_SEQUENCE_ITEMS:
             raise yaml.constructor.ConstructorError(
-                None, None, f"a list has {len(node.value)} items, more than the limit of {MAX_SEQUENCE_ITEMS}", node.start_mark
+                None,
+                None,
+                f"a list has {len(node.value)} items, more than the limit of {MAX_SEQUENCE_ITEMS}",
+                node.start_mark,
             )
         return super().construct_sequence(node, deep=deep)  # type: ignore[no-any-return]
 
@@ -79,21 +88,29 @@ _DEEP_INDENT = re.compile(r"\n {2000,}")
 def decode(data: bytes, *, source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     """UTF-8 text of an input, or a clear error (size cap first, so a huge input is never decoded)."""
     if len(data) > max_bytes:
-        raise YAMLInputError(f"input is {len(data)} bytes, larger than the limit of {max_bytes} bytes", source=source)
+        raise YAMLInputError(
+            f"input is {len(data)} bytes, larger than the limit of {max_bytes} bytes", source=source
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise YAMLInputError(f"input is not UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}", source=source, line=line) from None
+        raise YAMLInputError(
+            f"input is not UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}",
+            source=source,
+            line=line,
+        ) from None
 
 
 def load_documents(text: str, *, source: str = "", max_bytes: int = DEFAULT_MAX_BYTES) -> list[Any]:
     """All documents of a YAML stream, empty ones dropped."""
     if len(text) > max_bytes:
-        raise YAMLInputError(f"input is {len(text)} characters, larger than the limit of {max_bytes}", source=source)
+        raise YAMLInputError(
+            f"input is {len(text)} characters, larger than the limit of {max_bytes}", source=source
+        )
     _check_nesting(text, source)
     try:
-        docs = [d for d in yaml.load_all(text, Loader=_Loader) if d is not None]  # noqa: S506 - _Loader is a SafeLoader
+        docs = [d for d in yaml.load_all(text, Loader=_Loader) if d is not None]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -160,7 +177,9 @@ def _check_shape(doc: Any, source: str) -> None:
         distinct += 1
         stack.append((node, depth, True))
         children = node.values() if isinstance(node, dict) else node
-        stack.extend((c, depth + 1, False) for c in children if isinstance(c, (dict, list)) and id(c) not in sizes)
+        stack.extend(
+            (c, depth + 1, False) for c in children if isinstance(c, (dict, list)) and id(c) not in sizes
+        )
     total = sizes.get(id(doc), 1) if isinstance(doc, (dict, list)) else 1
     if total > MAX_EXPANDED_NODES and total > MAX_EXPANSION_RATIO * max(distinct, 1):
         raise YAMLInputError(
@@ -170,7 +189,7 @@ def _check_shape(doc: Any, source: str) -> None:
 
 
 class _Dumper(_BaseDumper):  # type: ignore[misc]
-    def ignore_aliases(self, data: Any) -> bool:
+    def ignore_aliases(self, data: Any) -> bool:  # noqa: ARG002 - never an alias, whatever the data
         return True
 
 
@@ -185,7 +204,9 @@ _Dumper.add_representer(str, _represent_str)
 
 def dump_document(doc: Any) -> str:
     """One document, keys in the data's own order, no anchors, no line folding."""
-    out: str = yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=2**31 - 1, default_flow_style=False)
+    out: str = yaml.dump(
+        doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=2**31 - 1, default_flow_style=False
+    )
     return out
 
 

@@ -15,7 +15,9 @@ CRDS = SHARED / "crds"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-golden", action="store_true", help="rewrite golden files from the actual output")
+    parser.addoption(
+        "--update-golden", action="store_true", help="rewrite golden files from the actual output"
+    )
 
 
 @pytest.fixture

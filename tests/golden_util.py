@@ -19,7 +19,9 @@ def assert_golden(path: Path, actual: str, *, update: bool) -> None:
     expected = path.read_text(encoding="utf-8").replace("\r\n", "\n")
     if expected != actual:
         diff = "".join(
-            difflib.unified_diff(expected.splitlines(True), actual.splitlines(True), f"WANT {path}", "GOT", n=3)
+            difflib.unified_diff(
+                expected.splitlines(True), actual.splitlines(True), f"WANT {path}", "GOT", n=3
+            )
         )
         pytest.fail(f"output differs from {path}:\n{diff}")
 

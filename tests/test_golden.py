@@ -10,7 +10,6 @@ Rewrite with `scripts/update-golden.sh`.
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
 
@@ -67,8 +66,8 @@ def test_golden_case(case: str, update_golden: bool) -> None:
             assert rerun == stdout, "running on its own output changed it"
         else:
             items = krm.parse_request(stdout.encode()).items
-            output, results = pipeline.run(items, RenderConfig(allow_empty=True))
-            assert not [r for r in results if r.severity == "error"]
+            output, found = pipeline.run(items, RenderConfig(allow_empty=True))
+            assert not [r for r in found if r.severity == "error"]
             assert yamlio.dump_stream(output) == stdout, "rendering its own output changed it"
 
 
@@ -76,4 +75,8 @@ def test_golden_case(case: str, update_golden: bool) -> None:
 def test_example_renders_as_committed(example: str, update_golden: bool) -> None:
     docs, results, code = render_paths([str(REPO / "examples" / example)], RenderConfig())
     assert code == 0, [str(r) for r in results]
-    assert_golden(REPO / "examples" / example / ".expected" / "render.yaml", yamlio.dump_stream(docs), update=update_golden)
+    assert_golden(
+        REPO / "examples" / example / ".expected" / "render.yaml",
+        yamlio.dump_stream(docs),
+        update=update_golden,
+    )

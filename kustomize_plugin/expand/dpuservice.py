@@ -23,7 +23,11 @@ def node_selector(revision: DeploymentRevision, service: ServiceRevision) -> dic
             "nodeSelectorTerms": [
                 {
                     "matchExpressions": [
-                        {"key": naming.service_version_label(service.key), "operator": "In", "values": [service.name]},
+                        {
+                            "key": naming.service_version_label(service.key),
+                            "operator": "In",
+                            "values": [service.name],
+                        },
                         {"key": naming.OWNER_LABEL, "operator": "In", "values": [revision.owner]},
                     ]
                 }
@@ -67,7 +71,11 @@ def generate_dpuservice(revision: DeploymentRevision, service: ServiceRevision) 
     helm_chart: dict[str, Any] = {"source": service.template.spec["helmChart"]["source"]}
     if service.values is not None:
         helm_chart["values"] = service.values
-    spec: dict[str, Any] = {"helmChart": helm_chart, "serviceDaemonSet": daemon_set, "serviceID": service.service_id}
+    spec: dict[str, Any] = {
+        "helmChart": helm_chart,
+        "serviceDaemonSet": daemon_set,
+        "serviceID": service.service_id,
+    }
     if configuration.deploy_in_cluster is not None:
         spec["deployInCluster"] = configuration.deploy_in_cluster
     if service.interfaces:

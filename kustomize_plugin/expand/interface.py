@@ -31,13 +31,20 @@ def generate_interface(
             "spec": {
                 "nodeSelector": {
                     "matchExpressions": [
-                        {"key": naming.service_version_label(service.key), "operator": "In", "values": [service.name]},
+                        {
+                            "key": naming.service_version_label(service.key),
+                            "operator": "In",
+                            "values": [service.name],
+                        },
                         {"key": naming.OWNER_LABEL, "operator": "In", "values": [revision.owner]},
                     ]
                 },
                 "template": {
                     "metadata": {
-                        "labels": {naming.INTERFACE_LABEL: interface.name, naming.SERVICE_ID_LABEL: service.service_id}
+                        "labels": {
+                            naming.INTERFACE_LABEL: interface.name,
+                            naming.SERVICE_ID_LABEL: service.service_id,
+                        }
                     },
                     "spec": {"interfaceType": "service", "service": service_spec},
                 },

@@ -87,11 +87,15 @@ def aggregate_cluster_selector(d: Deployment) -> dict[str, Any] | None:
         for key, value in (dpu_set.cluster_selector or {}).items():
             values.setdefault(key, set()).add(value)
     return {
-        "matchExpressions": [{"key": key, "operator": "In", "values": sorted(values[key])} for key in sorted(values)]
+        "matchExpressions": [
+            {"key": key, "operator": "In", "values": sorted(values[key])} for key in sorted(values)
+        ]
     }
 
 
-def plan_revisions(d: Deployment, resolved: Resolved, order: list[str]) -> tuple[DeploymentRevision | None, list[Result]]:
+def plan_revisions(
+    d: Deployment, resolved: Resolved, order: list[str]
+) -> tuple[DeploymentRevision | None, list[Result]]:
     out: list[Result] = []
     revision = DeploymentRevision(d, resolved)
     ns = d.namespace
@@ -115,14 +119,18 @@ def plan_revisions(d: Deployment, resolved: Resolved, order: list[str]) -> tuple
             if problems:
                 continue
         service.values = coalesce(config_values, service.template.values)
-        service.digest = naming.digest(service.configuration.digest_spec(config_values), service.template.spec)
+        service.digest = naming.digest(
+            service.configuration.digest_spec(config_values), service.template.spec
+        )
         service.name = naming.dpuservice_name(ns, d.name, key, service.digest, disruptive=service.disruptive)
         service.service_id = naming.service_id(d.name, key, service.digest)
         if not service.in_cluster:
             service.interfaces = [
                 (
                     interface,
-                    naming.interface_name(ns, d.name, key, interface.name, service.digest, disruptive=service.disruptive),
+                    naming.interface_name(
+                        ns, d.name, key, interface.name, service.digest, disruptive=service.disruptive
+                    ),
                 )
                 for interface in service.configuration.interfaces
             ]
@@ -133,14 +141,15 @@ def plan_revisions(d: Deployment, resolved: Resolved, order: list[str]) -> tuple
     if d.switches is not None:
         revision.chain, found = plan_chain(d, by_key)
         out.extend(found)
-    for problem in _name_problems(revision):
-        out.append(R.error(problem, d.source.ref, "metadata.name"))
+    out.extend(R.error(problem, d.source.ref, "metadata.name") for problem in _name_problems(revision))
     if R.has_errors(out):
         return None, out
     return revision, out
 
 
-def render_values(configuration: Configuration, values: Any, data: dict[str, Any]) -> tuple[Any, list[tuple[str, str]]]:
+def render_values(
+    configuration: Configuration, values: Any, data: dict[str, Any]
+) -> tuple[Any, list[tuple[str, str]]]:
     """Every string of the values (keys too) through the Go template subset; problems as (field, message)."""
     delimiters = gotemplate.parse_delimiters(configuration.delimiters_annotation)
     problems: list[tuple[str, str]] = []
@@ -164,7 +173,9 @@ def render_values(configuration: Configuration, values: Any, data: dict[str, Any
             for k, v in value.items():
                 new_key = render(k, f"{path}.{k}") if isinstance(k, str) else k
                 if new_key in out:
-                    problems.append((f"{path}.{k}", f"key {k!r} renders to {new_key!r}, which is already a key here"))
+                    problems.append(
+                        (f"{path}.{k}", f"key {k!r} renders to {new_key!r}, which is already a key here")
+                    )
                 out[new_key] = walk(v, f"{path}.{k}")
             return out
         return value
@@ -173,12 +184,18 @@ def render_values(configuration: Configuration, values: Any, data: dict[str, Any
     return rendered, problems
 
 
-def plan_chain(d: Deployment, services: dict[str, ServiceRevision]) -> tuple[ChainRevision | None, list[Result]]:
+def plan_chain(
+    d: Deployment, services: dict[str, ServiceRevision]
+) -> tuple[ChainRevision | None, list[Result]]:
     out: list[Result] = []
     hashed: list[dict[str, Any]] = []
     rendered: list[dict[str, Any]] = []
     disruptive = d.chain_apply_node_effect
-    base = "spec.serviceChains.switches" if not isinstance(d.source.obj["spec"].get("serviceChains"), list) else "spec.serviceChains"
+    base = (
+        "spec.serviceChains.switches"
+        if not isinstance(d.source.obj["spec"].get("serviceChains"), list)
+        else "spec.serviceChains"
+    )
     for i, switch in enumerate(d.switches or []):
         hashed_ports: list[dict[str, Any]] = []
         rendered_ports: list[dict[str, Any]] = []
@@ -217,7 +234,10 @@ def plan_chain(d: Deployment, services: dict[str, ServiceRevision]) -> tuple[Cha
             disruptive = disruptive or service.disruptive
             hashed_ports.append({**port, "service": {**ref, "name": service.service_id}})
             selector: dict[str, Any] = {
-                "matchLabels": {naming.SERVICE_ID_LABEL: service.service_id, naming.INTERFACE_LABEL: ref["interface"]}
+                "matchLabels": {
+                    naming.SERVICE_ID_LABEL: service.service_id,
+                    naming.INTERFACE_LABEL: ref["interface"],
+                }
             }
             if ref.get("ipam") is not None:
                 selector["ipam"] = ref["ipam"]

@@ -1,6 +1,6 @@
 """Optional Argo CD annotations on what a DPUDeployment renders (SPEC §3.3).
 
-Sync waves order the apply: BFB and DPUFlavor first (−2), DPUSets (−1), each DPUService with its interfaces
+Sync waves order the apply: BFB and DPUFlavor first (-2), DPUSets (-1), each DPUService with its interfaces
 at its dependsOn depth, the chain after the deepest service. Sync options let the children sync before
 DPF's CRDs are known to the dry run, and prune an old disruptive revision only after the new one is healthy.
 """
@@ -34,7 +34,9 @@ def child_waves(revision: DeploymentRevision) -> dict[tuple[str, str], int]:
     """(kind, name) → wave for every child of the deployment."""
     depths = service_depths(revision)
     d = revision.deployment
-    waves: dict[tuple[str, str], int] = {("DPUSet", f"{d.name}-{s.name_suffix}"): DPUSET_WAVE for s in d.dpu_sets}
+    waves: dict[tuple[str, str], int] = {
+        ("DPUSet", f"{d.name}-{s.name_suffix}"): DPUSET_WAVE for s in d.dpu_sets
+    }
     for service in revision.services:
         waves[("DPUService", service.name)] = depths[service.key]
         for _, name in service.interfaces:

@@ -25,7 +25,11 @@ def order_services(d: Deployment) -> tuple[list[str] | None, list[Result]]:
         for i, dep in enumerate(d.services[key].depends_on):
             field = f"spec.services.{key}.dependsOn[{i}].name"
             if dep == key:
-                out.append(R.error(f"service {key} cannot depend on itself", ref, field, condition=R.SERVICES_RECONCILED))
+                out.append(
+                    R.error(
+                        f"service {key} cannot depend on itself", ref, field, condition=R.SERVICES_RECONCILED
+                    )
+                )
             elif dep not in d.services:
                 out.append(
                     R.error(
@@ -39,7 +43,7 @@ def order_services(d: Deployment) -> tuple[list[str] | None, list[Result]]:
                 edges[dep].append(key)
     if out:
         return None, out
-    indegree = {key: 0 for key in edges}
+    indegree = dict.fromkeys(edges, 0)
     for targets in edges.values():
         for target in targets:
             indegree[target] += 1

@@ -1,6 +1,6 @@
 """ResourceFittingReady (SPEC §2.3): the services' resource requirements fit the flavor's allocatable resources.
 
-Allocatable is `dpuResources − systemReservedResources`; requested is the sum of every service's template
+Allocatable is `dpuResources - systemReservedResources`; requested is the sum of every service's template
 `resourceRequirements`. Quantities are exact Kubernetes quantities, and the message is DPF's.
 """
 
@@ -32,7 +32,9 @@ def check_fitting(d: Deployment, resolved: Resolved) -> list[Result]:
             try:
                 parsed[name] = quantity.parse_quantity(values[name])
             except quantity.QuantityError as exc:
-                out.append(R.error(f"{field}.{name}: {exc}", ref, f"{field}.{name}", condition=R.RESOURCE_FITTING))
+                out.append(
+                    R.error(f"{field}.{name}: {exc}", ref, f"{field}.{name}", condition=R.RESOURCE_FITTING)
+                )
         return parsed
 
     flavor_ref = flavor.source.ref
@@ -41,7 +43,9 @@ def check_fitting(d: Deployment, resolved: Resolved) -> list[Result]:
     requested: dict[str, Quantity] = {}
     for key in sorted(resolved.templates):
         template = resolved.templates[key]
-        for name, amount in parse(template.resource_requirements, template.source.ref, "spec.resourceRequirements").items():
+        for name, amount in parse(
+            template.resource_requirements, template.source.ref, "spec.resourceRequirements"
+        ).items():
             requested[name] = requested[name] + amount if name in requested else amount
     if out:
         return out

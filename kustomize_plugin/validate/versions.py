@@ -68,12 +68,18 @@ def check_versions(d: Deployment, resolved: Resolved, config: RenderConfig) -> l
         try:
             version = constraints.parse_version(version_text)
         except constraints.ConstraintError as exc:
-            fail(f"version '{version_text}' found in {kind} is not parsable: {exc}", resolved.bfb.source.ref, "spec")
+            fail(
+                f"version '{version_text}' found in {kind} is not parsable: {exc}",
+                resolved.bfb.source.ref,
+                "spec",
+            )
             continue
         try:
             constraint = constraints.parse_constraint(constraint_text)
         except constraints.ConstraintError as exc:
-            fail(f"version constraint '{constraint_text}' found in DPUServiceTemplate '{name}' is not parsable: {exc}")
+            fail(
+                f"version constraint '{constraint_text}' found in DPUServiceTemplate '{name}' is not parsable: {exc}"
+            )
             continue
         if not constraint.check(version):
             fail(
