@@ -1,19 +1,37 @@
-"""Entry point: the KRM function when called without arguments, the click CLI otherwise."""
+"""Entry point: the KRM function without arguments, the legacy kustomize plugin with a config file, else the CLI."""
 
 from __future__ import annotations
 
 import os
 import sys
 
+LEGACY_CONFIG_ENV = "KUSTOMIZE_PLUGIN_CONFIG_STRING"  # set by kustomize for legacy exec plugins only
+
+
+def is_legacy_call(args: list[str]) -> bool:
+    """kustomize runs a legacy plugin as `PLUGIN /tmp/kust-plugin-config-NNN`: an existing file, not a command."""
+    first = args[0]
+    if first.startswith("-") or not os.path.isfile(first):
+        return False
+    if os.sep in first or "." in first:
+        return True  # a path: command names have neither, and checking them would import click
+    from .cli import cli
+
+    return first not in cli.commands
+
 
 def main() -> None:
     """Dispatch without importing click on the KRM path: kustomize and kpt start dpf-render once per render."""
     args = sys.argv[1:]
     try:
-        if not args:
+        if not args and not os.environ.get(LEGACY_CONFIG_ENV):
             from .krm import main as krm_main
 
             code = krm_main()
+        elif not args or is_legacy_call(args):
+            from .legacy import main as legacy_main
+
+            code = legacy_main(args)
         else:
             from .cli import main as cli_main
 

@@ -2,5 +2,5 @@
 # Rewrite every golden file from the actual output, then show what changed. Review the diff before committing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python -m pytest tests/test_golden.py --update-golden -q "$@"
+python -m pytest tests/test_golden.py tests/test_e2e_tools.py --update-golden -q "$@"
 git diff --stat -- tests/golden examples

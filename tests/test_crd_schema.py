@@ -27,7 +27,11 @@ CHILD_CRDS = {
     "DPUServiceChain": "svc.dpu.nvidia.com_dpuservicechains.yaml",
 }
 OUTPUTS = sorted(
-    [*(REPO / "tests" / "golden").glob("*/expected.yaml"), *(REPO / "examples").glob("*/.expected/*.yaml")]
+    [
+        *(REPO / "tests" / "golden").glob("*/expected.yaml"),
+        *(REPO / "examples").glob("*/.expected/*.yaml"),
+        *(REPO / "examples").glob("*/expected.yaml"),
+    ]
 )
 
 
