@@ -15,9 +15,11 @@ def is_legacy_call(args: list[str]) -> bool:
         return False
     if os.sep in first or "." in first:
         return True  # a path: command names have neither, and checking them would import click
+    import click
+
     from .cli import cli
 
-    return first not in cli.commands
+    return first not in cli.list_commands(click.Context(cli))
 
 
 def main() -> None:

@@ -94,7 +94,32 @@ def render_paths(paths: Sequence[str], config: RenderConfig) -> tuple[list[Any],
     return output, results, R.exit_code(results, strict=config.strict)
 
 
-@click.group(context_settings=_CONTEXT, invoke_without_command=False)
+class _Commands(click.Group):
+    """The command group; commands of the integrations and review tools live in their own modules and are
+    added on first use, so importing any of those modules first cannot see a half-built group."""
+
+    _loaded = False
+
+    def _load(self) -> None:
+        if self._loaded:
+            return
+        self._loaded = True
+        from . import cli_argocd, cli_kustomize, cli_review
+
+        for module in (cli_argocd, cli_kustomize, cli_review):
+            for command in module.COMMANDS:
+                self.add_command(command)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._load()
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        self._load()
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_Commands, context_settings=_CONTEXT, invoke_without_command=False)
 @click.version_option(__version__, prog_name="dpf-render")
 @click.option("--debug", is_flag=True, hidden=True, help="Show a traceback on internal errors.")
 def cli(debug: bool) -> None:
@@ -145,18 +170,6 @@ def render(paths: tuple[str, ...], output_dir: str | None, **options: Any) -> No
     except OutputError as exc:
         sys.stderr.write(f"error: {exc}\n")
         raise SystemExit(R.EXIT_INPUT_ERROR) from None
-
-
-def _register_commands() -> None:
-    """Commands of the integrations and review tools, each defined in its own module."""
-    from . import cli_argocd, cli_kustomize, cli_review
-
-    for module in (cli_argocd, cli_kustomize, cli_review):
-        for command in module.COMMANDS:
-            cli.add_command(command)
-
-
-_register_commands()
 
 
 def main(args: Sequence[str]) -> int:

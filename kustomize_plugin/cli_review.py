@@ -1,7 +1,201 @@
-"""The review commands: check, plan and describe (SPEC §3.4)."""
+"""The review commands: check, plan and describe (SPEC §3.4).
+
+Each renders exactly as `render` does (the same pipeline, final manifests, the same options) and hands the
+result to a module of `review/`; this module only collects options, prints and maps exit codes.
+"""
 
 from __future__ import annotations
 
+import sys
+
 import click
 
-COMMANDS: list[click.Command] = []
+from . import pipeline
+from . import results as R
+from .cli import _CONTEXT, _render_options, build_config, render_paths, report
+from .output import OutputError, plan_files
+from .review.check import compare_tree
+from .review.describe import describe_render, format_mermaid, format_tree
+from .review.inputs import read_input_set
+from .review.plan import plan_renders
+from .review.plan_report import MAX_COMMENT_CHARS, format_markdown, format_text
+from .sources import STDIN, read_paths
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from .config import RenderConfig
+    from .pipeline import Render
+    from .results import Result
+
+EXIT_DISRUPTIVE = 2
+
+
+@click.command(context_settings=_CONTEXT)
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option(
+    "--against",
+    "directory",
+    required=True,
+    metavar="DIR",
+    help="The committed output of `dpf-render render PATH... -o DIR`.",
+)
+@_render_options
+def check(paths: tuple[str, ...], directory: str, **options: Any) -> None:
+    """Check that DIR holds exactly what `render PATH... -o DIR` would write.
+
+    Renders PATH... (with the same options as `render`) and compares the files with DIR. On drift, prints
+    a unified diff (committed → rendered) on stdout, lists the changed, missing and extra files on stderr
+    and exits 1. Otherwise prints one line and exits 0.
+
+    \b
+    Examples:
+      dpf-render check deploy/ --against rendered/
+      dpf-render check deploy/ --against rendered/ --sync-waves --sync-options
+    """
+    config = build_config(**options)
+    docs, results, code = render_paths(paths, config)
+    report(results)
+    if code != R.EXIT_OK:
+        raise SystemExit(code)
+    try:
+        expected = plan_files(docs)
+    except OutputError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        raise SystemExit(R.EXIT_INPUT_ERROR) from None
+    drift = compare_tree(expected, directory)
+    if drift.clean:
+        sys.stdout.write(
+            f"OK: {drift.directory} matches the render of {' '.join(paths)} ({drift.total} files)\n"
+        )
+        return
+    sys.stdout.write(drift.diff)
+    lines = [f"changed: {drift.directory}/{p}" for p in drift.changed]
+    lines += [f"missing: {drift.directory}/{p}" for p in drift.missing]
+    lines += [f"extra: {drift.directory}/{p}" for p in drift.extra]
+    if not drift.exists:
+        lines.append(f"note: {drift.directory} does not exist")
+    lines.append(
+        f"error: {drift.directory} drifted from the render of {' '.join(paths)}: {len(drift.changed)} changed, "
+        f"{len(drift.missing)} missing, {len(drift.extra)} extra; update it with "
+        f"`dpf-render render {' '.join(paths)} -o {drift.directory}` (and the same options)"
+    )
+    sys.stderr.write("".join(line + "\n" for line in lines))
+    raise SystemExit(R.EXIT_INPUT_ERROR)
+
+
+@click.command(context_settings=_CONTEXT)
+@click.argument("base", metavar="BASE")
+@click.argument("head", metavar="HEAD")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "markdown"]),
+    default="text",
+    show_default=True,
+    help="text for a terminal, markdown for a pull-request comment.",
+)
+@click.option(
+    "--fail-on-disruptive", is_flag=True, help=f"Exit {EXIT_DISRUPTIVE} when anything is disruptive."
+)
+@click.option(
+    "--max-chars",
+    type=click.IntRange(min=0),
+    default=MAX_COMMENT_CHARS,
+    show_default=True,
+    help="Markdown only: shorten the plan to fit (a GitHub comment holds 65536 characters); 0 for no limit.",
+)
+@_render_options
+def plan(
+    base: str, head: str, output_format: str, fail_on_disruptive: bool, max_chars: int, **options: Any
+) -> None:
+    """Show what changing BASE into HEAD does to the rendered objects and the DPU nodes.
+
+    BASE and HEAD are each a file, a folder, `-` (stdin), or git:REV:PATH (PATH at revision REV of the
+    repository in the working directory, read without a checkout). Both sides are rendered like `render`
+    does; every object is then added, removed, updated in place (with the changed fields) or replaced by
+    a new revision, and every DPUSet whose DPU node labels change says where its node effect (drain,
+    taint ...) runs. A side without any DPUDeployment is allowed (a first or last deployment).
+
+    \b
+    Examples:
+      dpf-render plan git:HEAD~1:examples/producer-consumer examples/producer-consumer
+      dpf-render plan git:origin/main:deploy deploy --format markdown > plan.md
+      dpf-render plan old/ new/ --fail-on-disruptive
+    """
+    if base == STDIN and head == STDIN:
+        raise click.UsageError("only one of BASE and HEAD can be - (stdin)")
+    config = build_config(**options)
+    config.allow_empty = True  # a side without DPUDeployments is a real state: the first or last one
+    base_render, base_results = render_side(base, config)
+    head_render, head_results = render_side(head, config)
+    # Errors of both sides; warnings only of HEAD (BASE's are already on the main branch).
+    report([r for r in base_results if r.severity == R.ERROR] + head_results)
+    failed = R.has_errors(base_results, strict=config.strict) or R.has_errors(
+        head_results, strict=config.strict
+    )
+    if failed or base_render is None or head_render is None:
+        raise SystemExit(R.EXIT_INPUT_ERROR)
+    result = plan_renders(
+        base_render.items,
+        head_render.items,
+        base_revisions=base_render.revisions,
+        head_revisions=head_render.revisions,
+        base=base,
+        head=head,
+    )
+    text = (
+        format_markdown(result, max_chars=max_chars) if output_format == "markdown" else format_text(result)
+    )
+    sys.stdout.write(text)
+    if fail_on_disruptive and result.disruptive:
+        raise SystemExit(EXIT_DISRUPTIVE)
+
+
+def render_side(spec: str, config: RenderConfig) -> tuple[Render | None, list[Result]]:
+    """One side of a plan, rendered as final manifests; None when its inputs cannot be read."""
+    items, found = read_input_set(spec, stdin=sys.stdin.buffer)
+    if R.has_errors(found):
+        return None, R.sort_results(found)
+    render = pipeline.render_items(items, config, mode=pipeline.FINAL)
+    return render, R.sort_results(found + render.results)
+
+
+@click.command(context_settings=_CONTEXT)
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option(
+    "--mermaid",
+    is_flag=True,
+    help="Print a Mermaid graph (fenced, for a PR description) instead of the tree.",
+)
+@_render_options
+def describe(paths: tuple[str, ...], mermaid: bool, **options: Any) -> None:
+    """Show each DPUDeployment in PATH... as a tree: verdicts, DPUSets, DPUServices, interfaces, chain.
+
+    The verdicts are DPF's conditions (PrerequisitesReady, VersionMatchingReady, ResourceFittingReady ...),
+    True when the render found no error for them. Errors are also printed on stderr, and make the exit
+    code 1, as with `render`.
+
+    \b
+    Examples:
+      dpf-render describe examples/producer-consumer
+      dpf-render describe deploy/ --mermaid >> pr-description.md
+    """
+    config = build_config(**options)
+    config.allow_empty = True  # "no DPUDeployment" is a description, not a failure
+    items, found = read_paths(paths, stdin=sys.stdin.buffer)
+    if R.has_errors(found):
+        report(R.sort_results(found))
+        raise SystemExit(R.EXIT_INPUT_ERROR)
+    render = pipeline.render_items(items, config, mode=pipeline.FINAL)
+    results = R.sort_results(found + render.results)
+    views, others = describe_render(items, render, config.namespace)
+    sys.stdout.write(format_mermaid(views) if mermaid else format_tree(views, others))
+    report(results)
+    code = R.exit_code(results, strict=config.strict)
+    if code != R.EXIT_OK:
+        raise SystemExit(code)
+
+
+COMMANDS: list[click.Command] = [check, plan, describe]

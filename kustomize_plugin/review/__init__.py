@@ -1,0 +1,1 @@
+"""Review tools for pull requests: drift check, plan of a change, describe; they read renders, never render differently."""

@@ -1,0 +1,320 @@
+"""A render seen per DPUDeployment: its validation verdicts and its children, as a tree or a Mermaid graph.
+
+Like `dpfctl describe`, but offline: the verdicts are DPF's conditions (PrerequisitesReady,
+VersionMatchingReady, ResourceFittingReady …) computed from the render's results, attributed to a
+DPUDeployment when they are about it or about an object it references. A condition is True when the render
+checked it without error, False with the errors' messages, Unknown when an earlier check stopped the render.
+The children and their wiring come from the render's revisions and output, never from a second expansion.
+"""
+
+from __future__ import annotations
+
+from .. import naming
+from .. import results as R
+from ..inputs import index_inputs
+from ..model import DEPLOYMENT
+from .plan import describe_node_effect, describe_nodes
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from ..expand.revisions import DeploymentRevision
+    from ..inputs import Item
+    from ..model import Deployment
+    from ..pipeline import Render
+    from ..results import Result
+
+TRUE, FALSE, UNKNOWN = "True", "False", "Unknown"
+# DPF's conditions in the order the render checks them; one stage's checks all run before the next stage.
+CONDITION_STAGES = (
+    (R.PREREQUISITES,),
+    (R.VERSION_MATCHING, R.RESOURCE_FITTING),
+    (R.SERVICES_RECONCILED, R.CHAINS_RECONCILED),
+)
+CONDITIONS = (R.INPUT, *(c for stage in CONDITION_STAGES for c in stage))
+
+
+class Condition:
+    __slots__ = ("errors", "status", "type", "warnings")
+
+    def __init__(self, condition_type: str, status: str) -> None:
+        self.type = condition_type
+        self.status = status
+        self.errors: list[str] = []
+        self.warnings: list[str] = []
+
+
+class DeploymentView:
+    """One DPUDeployment: its verdicts and, when it rendered, its revision and DPUSets."""
+
+    __slots__ = ("conditions", "dpusets", "name", "namespace", "revision")
+
+    def __init__(self, namespace: str, name: str) -> None:
+        self.namespace = namespace
+        self.name = name
+        self.conditions: list[Condition] = []
+        self.revision: DeploymentRevision | None = None
+        self.dpusets: list[dict[str, Any]] = []
+
+    @property
+    def ready(self) -> bool:
+        return all(c.status == TRUE for c in self.conditions)
+
+
+def describe_render(
+    items: list[Item], render: Render, default_namespace: str = ""
+) -> tuple[list[DeploymentView], list[Result]]:
+    """Views of every DPUDeployment among the inputs, and the results that concern none of them."""
+    inputs = index_inputs(items, default_namespace)
+    revisions = {(r.deployment.namespace, r.deployment.name): r for r in render.revisions}
+    views: list[tuple[DeploymentView, set[tuple[str, str, str]], bool]] = []
+    for _, deployment in inputs.deployments:
+        view = DeploymentView(deployment.namespace, deployment.name)
+        view.revision = revisions.get((deployment.namespace, deployment.name))
+        if view.revision is not None:
+            owner = view.revision.owner
+            view.dpusets = [d for d in render.items if _is_dpuset_of(d, owner)]
+        views.append((view, _related(deployment), True))
+    for kind, namespace, name in sorted(inputs.invalid):
+        if kind == DEPLOYMENT:
+            views.append((DeploymentView(namespace, name), {(DEPLOYMENT, namespace, name)}, False))
+    attributed: set[int] = set()
+    for view, related, readable in views:
+        mine = [
+            r
+            for r in render.results
+            if r.ref is not None and (r.ref.kind, r.ref.namespace, r.ref.name) in related
+        ]
+        attributed.update(id(r) for r in mine)
+        view.conditions = _conditions(mine, rendered=view.revision is not None, readable=readable)
+    views.sort(key=lambda v: (v[0].namespace, v[0].name))
+    others = [r for r in render.results if id(r) not in attributed and r.severity in (R.ERROR, R.WARNING)]
+    return [v for v, _, _ in views], others
+
+
+def _related(d: Deployment) -> set[tuple[str, str, str]]:
+    """(kind, namespace, name) of the DPUDeployment and every object it references."""
+    ns = d.namespace
+    out = {(DEPLOYMENT, ns, d.name), (d.bfb_kind, ns, d.bfb), (d.flavor_kind, ns, d.flavor)}
+    for service in d.services.values():
+        out.add(("DPUServiceTemplate", ns, service.template))
+        out.add(("DPUServiceConfiguration", ns, service.configuration))
+    return out
+
+
+def _is_dpuset_of(doc: Any, owner: str) -> bool:
+    if not isinstance(doc, dict) or doc.get("kind") != "DPUSet":
+        return False
+    labels = (doc.get("metadata") or {}).get("labels") or {}
+    return isinstance(labels, dict) and labels.get(naming.OWNER_LABEL) == owner
+
+
+def _conditions(results: list[Result], *, rendered: bool, readable: bool) -> list[Condition]:
+    by_type = {c: Condition(c, TRUE) for c in CONDITIONS}
+    for result in results:
+        condition = by_type.get(result.condition or R.INPUT, by_type[R.INPUT])
+        text = f"{result.field}: {result.message}" if result.field else result.message
+        if result.ref is not None and result.ref.kind != DEPLOYMENT:
+            text = f"{result.ref.describe()} {text}"
+        if result.severity == R.ERROR:
+            condition.errors.append(text)
+            condition.status = FALSE
+        elif result.severity == R.WARNING:
+            condition.warnings.append(text)
+    if not rendered:
+        failed = [
+            i for i, stage in enumerate(CONDITION_STAGES) if any(by_type[c].status == FALSE for c in stage)
+        ]
+        first = failed[0] if failed else (-1 if not readable else len(CONDITION_STAGES))
+        for i, stage in enumerate(CONDITION_STAGES):
+            for c in stage:
+                if i > first and by_type[c].status == TRUE:
+                    by_type[c].status = UNKNOWN
+    return [by_type[c] for c in CONDITIONS]
+
+
+# --------------------------------------------------------------------------------------------------------
+# Text tree
+
+
+class _Node:
+    __slots__ = ("children", "label")
+
+    def __init__(self, label: str, children: list[_Node] | None = None) -> None:
+        self.label = label
+        self.children = children or []
+
+
+def format_tree(views: list[DeploymentView], others: list[Result]) -> str:
+    if not views:
+        lines = ["No DPUDeployment in the inputs."]
+    else:
+        lines = []
+        for view in views:
+            lines.extend(_draw(_deployment_node(view)))
+            lines.append("")
+        lines.pop()
+    if others:
+        lines.append("")
+        lines.append("Problems outside any DPUDeployment:")
+        lines.extend(f"  {r.line()}" for r in others)
+    return "\n".join(lines) + "\n"
+
+
+def _draw(node: _Node) -> list[str]:
+    lines = [node.label]
+    for i, child in enumerate(node.children):
+        last = i == len(node.children) - 1
+        sub = _draw(child)
+        lines.append(("└── " if last else "├── ") + sub[0])
+        lines.extend(("    " if last else "│   ") + line for line in sub[1:])
+    return lines
+
+
+def _deployment_node(view: DeploymentView) -> _Node:
+    root = _Node(f"DPUDeployment {view.namespace}/{view.name}  Ready: {TRUE if view.ready else FALSE}")
+    width = max(len(c.type) for c in view.conditions)
+    conditions = _Node("Conditions")
+    for c in view.conditions:
+        node = _Node(f"{c.type:<{width}}  {c.status}")
+        node.children = [_Node(e) for e in c.errors] + [_Node(f"warning: {w}") for w in c.warnings]
+        if c.status == UNKNOWN:
+            node.children.append(_Node("not checked: an earlier check failed"))
+        conditions.children.append(node)
+    root.children.append(conditions)
+    revision = view.revision
+    if revision is None:
+        root.children.append(_Node("not rendered: no children until the False conditions are fixed"))
+        return root
+    sets = _Node("DPUSets")
+    for doc in view.dpusets:
+        spec = _template_spec(doc)
+        sets.children.append(
+            _Node(
+                f"DPUSet {doc['metadata']['name']}  {describe_nodes(doc)}  nodeEffect: {describe_node_effect(spec.get('nodeEffect'))}"
+            )
+        )
+    root.children.append(sets)
+    services = _Node("DPUServices")
+    depends = {key: spec.depends_on for key, spec in revision.deployment.services.items()}
+    for service in sorted(revision.services, key=lambda s: s.key):
+        parts = [f"DPUService {service.name}", f"service: {service.key}", f"serviceID: {service.service_id}"]
+        parts.append("disruptive" if service.disruptive and not service.in_cluster else "non-disruptive")
+        if service.in_cluster:
+            parts.append("in cluster")
+        if depends.get(service.key):
+            parts.append(f"dependsOn: {', '.join(depends[service.key])}")
+        node = _Node("  ".join(parts))
+        for interface, name in service.interfaces:
+            network = f"network: {interface.network}"
+            if interface.virtual_network:
+                network += f"  virtualNetwork: {interface.virtual_network}"
+            node.children.append(_Node(f"DPUServiceInterface {name}  interface: {interface.name}  {network}"))
+        services.children.append(node)
+    root.children.append(services)
+    chain = revision.chain
+    if chain is not None:
+        flag = "disruptive" if chain.disruptive else "non-disruptive"
+        chain_node = _Node(f"DPUServiceChain {chain.name}  {flag}")
+        for i, switch in enumerate(revision.deployment.switches or []):
+            switch_node = _Node(f"switch {i}  serviceMTU: {switch['serviceMTU']}")
+            switch_node.children = [_Node(_port_text(revision, port)) for port in switch["ports"]]
+            chain_node.children.append(switch_node)
+        root.children.append(chain_node)
+    return root
+
+
+def _template_spec(doc: dict[str, Any]) -> dict[str, Any]:
+    value: Any = doc
+    for key in ("spec", "dpuTemplate", "spec"):
+        value = value.get(key) if isinstance(value, dict) else None
+    return value if isinstance(value, dict) else {}
+
+
+def _port_text(revision: DeploymentRevision, port: dict[str, Any]) -> str:
+    ipam = (
+        "  ipam"
+        if (port.get("service") or port.get("serviceInterface") or {}).get("ipam") is not None
+        else ""
+    )
+    ref = port.get("service")
+    if ref is not None:
+        name = _interface_object(revision, ref["name"], ref["interface"])
+        return f"{ref['name']}/{ref['interface']}  (DPUServiceInterface {name}){ipam}"
+    labels = (port.get("serviceInterface") or {}).get("matchLabels") or {}
+    selector = ", ".join(f"{k}={v}" for k, v in sorted(labels.items()))
+    return f"serviceInterface {selector or '(all)'}{ipam}"
+
+
+def _interface_object(revision: DeploymentRevision, service_key: str, interface: str) -> str:
+    for service in revision.services:
+        if service.key == service_key:
+            for candidate, name in service.interfaces:
+                if candidate.name == interface:
+                    return name
+    return "?"
+
+
+# --------------------------------------------------------------------------------------------------------
+# Mermaid
+
+
+def format_mermaid(views: list[DeploymentView]) -> str:
+    """A fenced Mermaid `graph` of services, interfaces and chain switches, ready for a PR description."""
+    lines = ["```mermaid", "graph LR"]
+    disruptive: list[str] = []
+    for d_index, view in enumerate(views, start=1):
+        d = f"d{d_index}"
+        lines.append(f'  subgraph {d}["{_mermaid_text(f"DPUDeployment {view.namespace}/{view.name}")}"]')
+        revision = view.revision
+        if revision is None:
+            lines.append(f'    {d}_none["{_mermaid_text("not rendered: see dpf-render describe")}"]')
+            lines.append("  end")
+            continue
+        ids: dict[str, str] = {}
+        interfaces: dict[tuple[str, str], str] = {}
+        for s_index, service in enumerate(sorted(revision.services, key=lambda s: s.key), start=1):
+            sid = f"{d}_s{s_index}"
+            ids[service.key] = sid
+            label = f"{service.key}<br/>DPUService {service.name}"
+            lines.append(f'    {sid}["{_mermaid_text(label)}"]')
+            if service.disruptive and not service.in_cluster:
+                disruptive.append(sid)
+            for i_index, (interface, _) in enumerate(service.interfaces, start=1):
+                iid = f"{sid}_i{i_index}"
+                interfaces[(service.key, interface.name)] = iid
+                lines.append(f'    {iid}(["{_mermaid_text(interface.name)}"])')
+                lines.append(f"    {sid} --- {iid}")
+        lines.extend(
+            f"    {ids[key]} -. dependsOn .-> {ids[dependency]}"
+            for key, spec in sorted(revision.deployment.services.items())
+            for dependency in spec.depends_on
+            if key in ids and dependency in ids
+        )
+        for w_index, switch in enumerate(revision.deployment.switches or []):
+            wid = f"{d}_w{w_index}"
+            label = f"switch {w_index}<br/>MTU {switch['serviceMTU']}"
+            lines.append(f'    {wid}{{{{"{_mermaid_text(label)}"}}}}')
+            for p_index, port in enumerate(switch["ports"]):
+                ref = port.get("service")
+                if ref is not None and (ref["name"], ref["interface"]) in interfaces:
+                    lines.append(f"    {wid} --- {interfaces[(ref['name'], ref['interface'])]}")
+                    continue
+                labels = (port.get("serviceInterface") or {}).get("matchLabels") or {}
+                selector = ", ".join(f"{k}={v}" for k, v in sorted(labels.items())) or "(all)"
+                pid = f"{wid}_p{p_index}"
+                lines.append(f'    {pid}[/"{_mermaid_text("serviceInterface<br/>" + selector)}"/]')
+                lines.append(f"    {wid} --- {pid}")
+        lines.append("  end")
+    if disruptive:
+        lines.append("  classDef disruptive stroke:#c62828,stroke-width:2px")
+        lines.append(f"  class {','.join(disruptive)} disruptive")
+    lines.append("```")
+    return "\n".join(lines) + "\n"
+
+
+def _mermaid_text(text: str) -> str:
+    """Text inside a quoted Mermaid label: quotes and entity-like characters escaped, our <br/> kept."""
+    out = text.replace("#", "#35;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
+    return out.replace("#lt;br/#gt;", "<br/>")

@@ -1,0 +1,698 @@
+"""What a change does: two renders compared object by object, with the DPU nodes each change will disturb.
+
+A child's identity is what DPF keeps across revisions: its DPUDeployment (owner label) and kind, plus the
+service key for DPUServices, the service key and interface name for DPUServiceInterfaces, nothing more for
+the chain; a DPUSet and every other object are identified by name. Objects with the same name on both sides
+are unchanged or updated in place; an identity whose name changed is replaced by a new revision (the path
+DPF takes for a disruptive change). Whether anything is disruptive is read from the DPUSets: a changed DPU
+node label (`spec.dpuTemplate.spec.cluster.nodeLabels`) runs the node effect on the DPUSet's nodes when
+`applyOnLabelChange` is set, and the services and chain whose labels changed are the disruptive changes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from .. import naming
+from ..emit import KIND_ORDER
+from ..model import NODE_EFFECT_ACTIONS
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import Any
+
+    from ..expand.revisions import DeploymentRevision
+
+ADDED = "added"
+REMOVED = "removed"
+UPDATED = "updated"
+REPLACED = "replaced"
+ACTIONS = (REPLACED, UPDATED, ADDED, REMOVED)
+ACTION_TEXT = {
+    ADDED: "added",
+    REMOVED: "removed",
+    UPDATED: "updated in place",
+    REPLACED: "replaced by a new revision",
+}
+ACTION_SYMBOL = {ADDED: "+", REMOVED: "-", UPDATED: "~", REPLACED: "-/+"}
+
+DPUSET = "DPUSet"
+DPUSERVICE = "DPUService"
+INTERFACE = "DPUServiceInterface"
+CHAIN = "DPUServiceChain"
+CHILD_KINDS = frozenset(KIND_ORDER)
+# Fields of a DPUSet's DPU template that describe what is provisioned on the DPU itself.
+PROVISIONING_FIELDS = (
+    "bfb",
+    "blueFieldSoftware",
+    "dpuFlavor",
+    "dpuFlavorTemplate",
+    "secureBoot",
+    "astraEnabled",
+)
+HIDDEN_VALUE_KINDS = frozenset({"Secret"})  # plans end up in PR comments: name the fields, never the values
+MAX_VALUE_CHARS = 60
+HELM_VALUES = "spec.helmChart.values"
+MISSING: Any = object()
+
+_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+_LOOKS_TYPED = re.compile(r"^(?:[-+]?[0-9.][0-9.eE+-]*|true|false|null|~|)$", re.IGNORECASE)
+
+
+class FieldChange:
+    """One changed leaf (or added/removed subtree): its path and the old and new value as display text.
+
+    `follows` marks a change that only carries other objects' new names or digests along (a node selector
+    naming the new DPUService, a serviceID): a consequence of a replacement, not a cause.
+    """
+
+    __slots__ = ("follows", "new", "old", "path")
+
+    def __init__(self, path: str, old: str, new: str, *, follows: bool = False) -> None:
+        self.path = path
+        self.old = old
+        self.new = new
+        self.follows = follows
+
+    def text(self) -> str:
+        if not self.old and not self.new:
+            return self.path
+        return f"{self.path}: {self.old} → {self.new}"
+
+
+class Change:
+    """One object that differs between the renders."""
+
+    __slots__ = (
+        "action",
+        "disruptive",
+        "fields",
+        "kind",
+        "namespace",
+        "new_name",
+        "notes",
+        "old_name",
+        "owner",
+        "subject",
+    )
+
+    def __init__(self, action: str, kind: str, namespace: str, owner: str | None, subject: str) -> None:
+        self.action = action
+        self.kind = kind
+        self.namespace = namespace
+        self.owner = owner  # `<ns>_<D>` for children, None for other objects
+        self.subject = subject  # what stays the same across revisions: "service producer", "chain" ...
+        self.old_name = ""
+        self.new_name = ""
+        self.fields: list[FieldChange] = []
+        self.notes: list[str] = []
+        self.disruptive = False
+
+    @property
+    def name(self) -> str:
+        """`old → new` for a replacement, else the one name."""
+        if self.action == REPLACED:
+            return f"{self.old_name} → {self.new_name}"
+        return self.new_name or self.old_name
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(n for n in (self.old_name, self.new_name) if n)
+
+
+class NodeEffect:
+    """What happens on the nodes of one DPUSet: its node labels change, its DPUs are provisioned or removed."""
+
+    __slots__ = (
+        "action",
+        "disruptive",
+        "dpuset",
+        "label_values",
+        "labels",
+        "namespace",
+        "nodes",
+        "notes",
+        "runs",
+        "status",
+    )
+
+    def __init__(self, dpuset: str, namespace: str, status: str, nodes: str, action: str) -> None:
+        self.dpuset = dpuset
+        self.namespace = namespace
+        self.status = status  # ADDED, REMOVED or UPDATED (an existing DPUSet)
+        self.nodes = nodes  # the DPUSet's node selector, as text
+        self.action = action  # the node effect, as text ("drain", "taint key=value:NoSchedule" ...)
+        self.labels: list[FieldChange] = []  # changed DPU node labels
+        self.label_values: set[str] = set()  # their old and new values: names of DPUServices and chains
+        self.runs = False  # the node effect runs on these nodes
+        self.notes: list[str] = []
+        self.disruptive = False
+
+
+class DeploymentPlan:
+    """The changes of one DPUDeployment's children (or, with owner None, of every other object)."""
+
+    __slots__ = ("changes", "effects", "owner")
+
+    def __init__(self, owner: str | None) -> None:
+        self.owner = owner
+        self.changes: list[Change] = []
+        self.effects: list[NodeEffect] = []
+
+    @property
+    def title(self) -> str:
+        if self.owner is None:
+            return "Other objects"
+        namespace, _, name = self.owner.partition("_")
+        return f"DPUDeployment {namespace}/{name}"
+
+
+class Plan:
+    __slots__ = ("base", "groups", "head")
+
+    def __init__(self, base: str, head: str) -> None:
+        self.base = base
+        self.head = head
+        self.groups: list[DeploymentPlan] = []
+
+    @property
+    def changes(self) -> list[Change]:
+        return [c for g in self.groups for c in g.changes]
+
+    @property
+    def effects(self) -> list[NodeEffect]:
+        return [e for g in self.groups for e in g.effects]
+
+    def count(self, action: str) -> int:
+        return sum(1 for c in self.changes if c.action == action)
+
+    @property
+    def disruptive(self) -> bool:
+        return any(c.disruptive for c in self.changes) or any(e.disruptive for e in self.effects)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Building the plan
+
+
+def plan_renders(
+    base_docs: list[Any],
+    head_docs: list[Any],
+    *,
+    base_revisions: Iterable[DeploymentRevision] = (),
+    head_revisions: Iterable[DeploymentRevision] = (),
+    base: str = "BASE",
+    head: str = "HEAD",
+) -> Plan:
+    """Classify every object of two renders, then derive what happens on the DPU nodes."""
+    base_info = _revision_info(base_revisions)
+    head_info = _revision_info(head_revisions)
+    changes = _match(_keyed(base_docs), _keyed(head_docs))
+    renames = _renames(changes)
+    for change, old, new in changes:
+        _annotate(change, old, new, base_info, head_info, renames.get(change.owner, ()))
+    _note_interface_renames([c for c, _, _ in changes])
+    effects = [
+        e for old, new in _dpuset_pairs(base_docs, head_docs) if (e := _node_effect(old, new)) is not None
+    ]
+    _mark_disruptive([c for c, _, _ in changes], effects)
+    plan = Plan(base, head)
+    groups: dict[str | None, DeploymentPlan] = {}
+    for change, _, _ in changes:
+        groups.setdefault(change.owner, DeploymentPlan(change.owner)).changes.append(change)
+    for effect, owner in effects:
+        groups.setdefault(owner, DeploymentPlan(owner)).effects.append(effect)
+    for owner in sorted(groups, key=lambda o: (o is None, o or "")):
+        group = groups[owner]
+        group.changes.sort(key=_change_order)
+        group.effects.sort(key=lambda e: (e.namespace, e.dpuset))
+        plan.groups.append(group)
+    return plan
+
+
+class _Doc:
+    __slots__ = ("exact", "identity", "kind", "name", "namespace", "obj", "owner", "subject")
+
+    def __init__(self, obj: dict[str, Any], occurrence: int) -> None:
+        self.obj = obj
+        meta = _as_map(obj.get("metadata"))
+        labels = _as_map(meta.get("labels"))
+        self.kind = str(obj.get("kind", ""))
+        self.name = str(meta.get("name", ""))
+        self.namespace = str(meta.get("namespace") or "")
+        api_version = str(obj.get("apiVersion", ""))
+        group = api_version.rpartition("/")[0]
+        self.exact: tuple[str, ...] = (group, self.kind, self.namespace, self.name, str(occurrence))
+        owner = labels.get(naming.OWNER_LABEL)
+        self.owner = owner if self.kind in CHILD_KINDS and isinstance(owner, str) else None
+        service = str(labels.get(naming.SERVICE_LABEL, ""))
+        self.subject = ""
+        self.identity: tuple[str, ...] = self.exact[:4]
+        if self.owner is None:
+            return
+        if self.kind == DPUSERVICE:
+            self.subject = f"service {service}"
+            self.identity = (group, self.kind, self.namespace, self.owner, service)
+        elif self.kind == INTERFACE:
+            interface = _interface_name(obj)
+            self.subject = f"interface {service}/{interface}"
+            self.identity = (group, self.kind, self.namespace, self.owner, service, interface)
+        elif self.kind == CHAIN:
+            self.subject = "chain"
+            self.identity = (group, self.kind, self.namespace, self.owner)
+
+
+def _interface_name(obj: dict[str, Any]) -> str:
+    value: Any = obj
+    for key in ("spec", "template", "spec", "template", "spec", "service", "interfaceName"):
+        value = value.get(key) if isinstance(value, dict) else None
+    return value if isinstance(value, str) else ""
+
+
+def _keyed(docs: list[Any]) -> dict[tuple[str, ...], _Doc]:
+    """Documents by exact key; a repeated key (two inputs with one name) gets an occurrence number."""
+    out: dict[tuple[str, ...], _Doc] = {}
+    seen: dict[tuple[str, ...], int] = {}
+    for obj in docs:
+        if not isinstance(obj, dict):
+            continue
+        probe = _Doc(obj, 0)
+        occurrence = seen.get(probe.exact, 0)
+        seen[probe.exact] = occurrence + 1
+        doc = probe if occurrence == 0 else _Doc(obj, occurrence)
+        out[doc.exact] = doc
+    return out
+
+
+def _match(
+    base: dict[tuple[str, ...], _Doc], head: dict[tuple[str, ...], _Doc]
+) -> list[tuple[Change, _Doc | None, _Doc | None]]:
+    """Same name: updated (or unchanged); same identity, new name: replaced; the rest added or removed."""
+    out: list[tuple[Change, _Doc | None, _Doc | None]] = []
+    for key in sorted(base.keys() & head.keys()):
+        old, new = base[key], head[key]
+        if old.obj != new.obj:
+            out.append((_change(UPDATED, old, new), old, new))
+    removed = [base[k] for k in sorted(base.keys() - head.keys())]
+    added = [head[k] for k in sorted(head.keys() - base.keys())]
+    by_identity_old: dict[tuple[str, ...], list[_Doc]] = {}
+    by_identity_new: dict[tuple[str, ...], list[_Doc]] = {}
+    for doc in removed:
+        by_identity_old.setdefault(doc.identity, []).append(doc)
+    for doc in added:
+        by_identity_new.setdefault(doc.identity, []).append(doc)
+    replaced: set[int] = set()
+    for identity, olds in sorted(by_identity_old.items()):
+        news = by_identity_new.get(identity, [])
+        if len(olds) == 1 and len(news) == 1 and olds[0].owner is not None:
+            out.append((_change(REPLACED, olds[0], news[0]), olds[0], news[0]))
+            replaced.update((id(olds[0]), id(news[0])))
+    out.extend((_change(REMOVED, d, None), d, None) for d in removed if id(d) not in replaced)
+    out.extend((_change(ADDED, None, d), None, d) for d in added if id(d) not in replaced)
+    return out
+
+
+def _change(action: str, old: _Doc | None, new: _Doc | None) -> Change:
+    ref = new or old
+    assert ref is not None
+    change = Change(action, ref.kind, ref.namespace, ref.owner, ref.subject)
+    change.old_name = old.name if old is not None else ""
+    change.new_name = new.name if new is not None else ""
+    return change
+
+
+def _change_order(change: Change) -> tuple[int, str, str, str]:
+    rank = KIND_ORDER.index(change.kind) if change.kind in KIND_ORDER else len(KIND_ORDER)
+    return (rank, change.kind, change.subject, change.name)
+
+
+class _RevisionInfo:
+    __slots__ = ("digest", "disruptive", "in_cluster", "policy", "what")
+
+    def __init__(
+        self, what: str, digest: str, disruptive: bool, policy: str, in_cluster: bool = False
+    ) -> None:
+        self.what = what
+        self.digest = digest
+        self.disruptive = disruptive
+        self.policy = policy  # why the child is (or is not) disruptive, in the user's terms
+        self.in_cluster = in_cluster
+
+
+def _revision_info(revisions: Iterable[DeploymentRevision]) -> dict[tuple[str, str, str], _RevisionInfo]:
+    """(kind, namespace, name) → the digest and upgrade policy the renderer used for that child."""
+    out: dict[tuple[str, str, str], _RevisionInfo] = {}
+    for revision in revisions:
+        ns = revision.deployment.namespace
+        for service in revision.services:
+            policy = f"upgradePolicy.applyNodeEffect is {'true' if service.disruptive else 'false'}"
+            info = _RevisionInfo(
+                "service digest", service.digest, service.disruptive, policy, service.in_cluster
+            )
+            out[(DPUSERVICE, ns, service.name)] = info
+            for _, interface_name in service.interfaces:
+                out[(INTERFACE, ns, interface_name)] = info
+        chain = revision.chain
+        if chain is not None:
+            out[(CHAIN, ns, chain.name)] = _RevisionInfo(
+                "chain digest", chain.digest, chain.disruptive, _chain_policy(revision)
+            )
+    return out
+
+
+def _chain_policy(revision: DeploymentRevision) -> str:
+    """Why the chain is (not) disruptive: its own upgrade policy, or the disruptive services it selects."""
+    d = revision.deployment
+    if d.chain_apply_node_effect:
+        return "serviceChains.upgradePolicy.applyNodeEffect is true"
+    selected = {
+        port["service"]["name"]
+        for switch in d.switches or []
+        for port in switch["ports"]
+        if port.get("service")
+    }
+    disruptive = sorted(s.key for s in revision.services if s.disruptive and s.key in selected)
+    if disruptive:
+        noun = "service" if len(disruptive) == 1 else "services"
+        return f"its {noun} {', '.join(disruptive)} {'is' if len(disruptive) == 1 else 'are'} disruptive"
+    return "serviceChains.upgradePolicy.applyNodeEffect is false"
+
+
+def _annotate(
+    change: Change,
+    old: _Doc | None,
+    new: _Doc | None,
+    base_info: dict[tuple[str, str, str], _RevisionInfo],
+    head_info: dict[tuple[str, str, str], _RevisionInfo],
+    renames: tuple[tuple[str, str], ...],
+) -> None:
+    """Changed fields and, for children, why the renderer kept or changed the name."""
+    hide = change.kind in HIDDEN_VALUE_KINDS
+    if old is not None and new is not None:
+        change.fields = [
+            f
+            for f in diff_fields(old.obj, new.obj, hide_values=hide, renames=renames)
+            if f.path != "metadata.name"
+        ]
+        for f in change.fields:
+            if f.path.startswith(HELM_VALUES):
+                f.follows = False  # templated values naming a dependency: the reason this service changed
+    before = base_info.get((change.kind, change.namespace, change.old_name)) if old is not None else None
+    after = head_info.get((change.kind, change.namespace, change.new_name)) if new is not None else None
+    if change.kind == INTERFACE:
+        if change.action == REPLACED:
+            change.notes.append(
+                f"a new revision with its {change.subject.partition('/')[0].replace('interface', 'service')}"
+            )
+        return  # an interface follows its service; the service's line says why
+    if before is not None and after is not None and before.digest != after.digest:
+        change.notes.append(f"{after.what} {before.digest} → {after.digest}")
+    if after is None or change.action == REMOVED:
+        return
+    if change.action == REPLACED:
+        change.notes.append(
+            f"new revision: {after.policy}" if after.disruptive else f"renamed: {after.policy} now"
+        )
+    elif change.action == UPDATED and before is not None and before.digest != after.digest:
+        change.notes.append(f"same name: {after.policy}")
+    elif change.action == ADDED and change.kind == DPUSERVICE:
+        change.notes.append(after.policy)
+
+
+def _renames(
+    changes: list[tuple[Change, _Doc | None, _Doc | None]],
+) -> dict[str | None, tuple[tuple[str, str], ...]]:
+    """Per DPUDeployment, (old, new) names and digests of the children that changed: what others carry along."""
+    pairs: dict[str | None, set[tuple[str, str]]] = {}
+    for change, old, new in changes:
+        if old is None or new is None or change.kind not in (DPUSERVICE, INTERFACE, CHAIN):
+            continue
+        found = pairs.setdefault(change.owner, set())
+        if old.name != new.name:
+            found.add((old.name, new.name))
+        for key in (naming.SERVICE_VERSION_ANNOTATION, naming.CHAIN_VERSION_KEY):
+            before = _as_map(_as_map(old.obj.get("metadata")).get("annotations")).get(key)
+            after = _as_map(_as_map(new.obj.get("metadata")).get("annotations")).get(key)
+            if isinstance(before, str) and isinstance(after, str) and before and before != after:
+                found.add((before, after))
+    # Longest first, so a name is never replaced inside a longer name that contains it.
+    return {owner: tuple(sorted(found, key=lambda p: (-len(p[0]), p))) for owner, found in pairs.items()}
+
+
+def _substitute(text: str, renames: tuple[tuple[str, str], ...]) -> str:
+    for before, after in renames:
+        text = text.replace(before, after)
+    return text
+
+
+def _note_interface_renames(changes: list[Change]) -> None:
+    """A service that lost one interface and gained one: say it is a rename (DPF mints a new DSI for it)."""
+    by_service: dict[tuple[str | None, str], dict[str, list[Change]]] = {}
+    for change in changes:
+        if change.kind != INTERFACE or change.action not in (ADDED, REMOVED):
+            continue
+        service, _, _ = change.subject.removeprefix("interface ").partition("/")
+        by_service.setdefault((change.owner, service), {}).setdefault(change.action, []).append(change)
+    for pair in by_service.values():
+        removed, added = pair.get(REMOVED, []), pair.get(ADDED, [])
+        if len(removed) == 1 and len(added) == 1:
+            old_iface = removed[0].subject.rpartition("/")[2]
+            new_iface = added[0].subject.rpartition("/")[2]
+            note = f"interface renamed {old_iface} → {new_iface}: a renamed interface is always a new DPUServiceInterface"
+            removed[0].notes.append(note)
+            added[0].notes.append(note)
+
+
+# --------------------------------------------------------------------------------------------------------
+# DPUSets and their nodes
+
+
+def _dpuset_pairs(base_docs: list[Any], head_docs: list[Any]) -> list[tuple[_Doc | None, _Doc | None]]:
+    base = {(d.namespace, d.name): d for d in _keyed(base_docs).values() if d.kind == DPUSET}
+    head = {(d.namespace, d.name): d for d in _keyed(head_docs).values() if d.kind == DPUSET}
+    return [(base.get(k), head.get(k)) for k in sorted(base.keys() | head.keys())]
+
+
+def _node_effect(old: _Doc | None, new: _Doc | None) -> tuple[NodeEffect, str | None] | None:
+    ref = new or old
+    assert ref is not None
+    spec = _template_spec(ref.obj)
+    status = ADDED if old is None else REMOVED if new is None else UPDATED
+    effect = NodeEffect(
+        ref.name, ref.namespace, status, describe_nodes(ref.obj), describe_node_effect(spec.get("nodeEffect"))
+    )
+    if status == ADDED:
+        effect.notes.append("new DPUSet: DPUs are provisioned on these nodes")
+        return effect, ref.owner
+    if status == REMOVED:
+        effect.notes.append("DPUSet removed: its DPUs are deleted")
+        effect.disruptive = True
+        return effect, ref.owner
+    assert old is not None
+    assert new is not None
+    old_labels = _node_labels(old.obj)
+    new_labels = _node_labels(new.obj)
+    for key in sorted(old_labels.keys() | new_labels.keys()):
+        before, after = old_labels.get(key, MISSING), new_labels.get(key, MISSING)
+        if before != after:
+            effect.labels.append(FieldChange(key, display_value(before), display_value(after)))
+            effect.label_values.update(v for v in (before, after) if isinstance(v, str))
+    old_spec = _template_spec(old.obj)
+    provisioning = [f for f in PROVISIONING_FIELDS if old_spec.get(f) != spec.get(f)]
+    node_selector_changed = _as_map(old.obj.get("spec")).get("dpuNodeSelector") != _as_map(
+        new.obj.get("spec")
+    ).get("dpuNodeSelector")
+    if not effect.labels and not provisioning and not node_selector_changed:
+        return None
+    if effect.labels:
+        node_effect = _as_map(spec.get("nodeEffect"))
+        apply = node_effect.get("applyOnLabelChange") is True
+        if not apply:
+            effect.notes.append("node labels change without a node effect (applyOnLabelChange is false)")
+        elif node_effect.get("noEffect") is True:
+            effect.notes.append("node labels change; the node effect is noEffect")
+        else:
+            effect.runs = True
+            effect.disruptive = True
+    if provisioning:
+        strategy = str(_as_map(_as_map(new.obj.get("spec")).get("strategy")).get("type", ""))
+        changed = ", ".join(provisioning)
+        if strategy == "OnDelete":
+            effect.notes.append(
+                f"DPU template changed ({changed}): DPUs take it when they are deleted (strategy OnDelete)"
+            )
+        else:
+            effect.notes.append(
+                f"DPU template changed ({changed}): DPUs are re-provisioned (strategy {strategy or 'unset'})"
+            )
+            effect.disruptive = True
+    if node_selector_changed:
+        before_nodes = describe_nodes(old.obj)
+        effect.notes.append(
+            f"node selector changed from {before_nodes}: DPUs on nodes that no longer match are deleted"
+        )
+        effect.disruptive = True
+    return effect, ref.owner
+
+
+def _as_map(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _template_spec(obj: dict[str, Any]) -> dict[str, Any]:
+    value: Any = obj
+    for key in ("spec", "dpuTemplate", "spec"):
+        value = value.get(key) if isinstance(value, dict) else None
+    return value if isinstance(value, dict) else {}
+
+
+def _node_labels(obj: dict[str, Any]) -> dict[str, Any]:
+    cluster = _template_spec(obj).get("cluster")
+    labels = cluster.get("nodeLabels") if isinstance(cluster, dict) else None
+    return labels if isinstance(labels, dict) else {}
+
+
+def _mark_disruptive(changes: list[Change], effects: list[tuple[NodeEffect, str | None]]) -> None:
+    """A change is disruptive when a DPU node label naming it changes where the node effect runs."""
+    running = [e for e, _ in effects if e.runs]
+    names: set[tuple[str, str]] = set()
+    for effect in running:
+        names.update((effect.namespace, v) for v in effect.label_values)
+    disruptive_services: set[tuple[str | None, str]] = set()
+    for change in changes:
+        if change.kind in (DPUSERVICE, CHAIN) and any((change.namespace, n) in names for n in change.names):
+            change.disruptive = True
+            if change.kind == DPUSERVICE:
+                disruptive_services.add((change.owner, change.subject.removeprefix("service ")))
+    by_set = {(e.namespace, e.dpuset): e for e, _ in effects}
+    for change in changes:
+        if change.kind == INTERFACE:
+            service = change.subject.removeprefix("interface ").partition("/")[0]
+            change.disruptive = (change.owner, service) in disruptive_services
+        elif change.kind == DPUSET:
+            found = by_set.get((change.namespace, change.name))
+            change.disruptive = found is not None and found.disruptive
+
+
+# --------------------------------------------------------------------------------------------------------
+# Field differences and display text
+
+
+def diff_fields(
+    old: Any,
+    new: Any,
+    path: str = "",
+    *,
+    hide_values: bool = False,
+    renames: tuple[tuple[str, str], ...] = (),
+) -> list[FieldChange]:
+    """Changed leaves between two objects; lists compare by index, a grown or shrunk tail by element.
+
+    With `renames` ((old, new) names and digests), a change that those substitutions explain is marked
+    `follows`; a list of scalars that is the same set after them (a re-sorted list of names) as well.
+    """
+    if isinstance(old, dict) and isinstance(new, dict):
+        out: list[FieldChange] = []
+        for key in sorted(old.keys() | new.keys(), key=str):
+            before, after = old.get(key, MISSING), new.get(key, MISSING)
+            out.extend(diff_fields(before, after, _join(path, key), hide_values=hide_values, renames=renames))
+        return out
+    if isinstance(old, list) and isinstance(new, list):
+        out = []
+        for i in range(max(len(old), len(new))):
+            before = old[i] if i < len(old) else MISSING
+            after = new[i] if i < len(new) else MISSING
+            out.extend(diff_fields(before, after, f"{path}[{i}]", hide_values=hide_values, renames=renames))
+        if renames and out and _same_scalars(old, new, renames):
+            for f in out:
+                f.follows = True
+        return out
+    if old is new or (old is not MISSING and new is not MISSING and old == new and type(old) is type(new)):
+        return []
+    follows = (
+        bool(renames) and isinstance(old, str) and isinstance(new, str) and _substitute(old, renames) == new
+    )
+    if hide_values:
+        return [FieldChange(path, "", "", follows=follows)]
+    return [FieldChange(path, display_value(old), display_value(new), follows=follows)]
+
+
+def _same_scalars(old: list[Any], new: list[Any], renames: tuple[tuple[str, str], ...]) -> bool:
+    if not all(isinstance(v, str) for v in (*old, *new)):
+        return False
+    return sorted(_substitute(v, renames) for v in old) == sorted(new)
+
+
+def _join(path: str, key: Any) -> str:
+    text = str(key)
+    if _PLAIN_KEY.match(text):
+        return f"{path}.{text}" if path else text
+    return f"{path}[{text}]"
+
+
+def display_value(value: Any) -> str:
+    """A short, single-line rendering of a value: `(none)`, a scalar, `{…}` or `[…]`."""
+    if value is MISSING:
+        return "(none)"
+    if isinstance(value, dict):
+        return "{…}" if value else "{}"
+    if isinstance(value, list):
+        return "[…]" if value else "[]"
+    if isinstance(value, str):
+        text = json.dumps(value, ensure_ascii=False) if _LOOKS_TYPED.match(value) or "\n" in value else value
+    else:
+        text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 1] + "…"
+
+
+def describe_selector(selector: Any) -> str:
+    """A label selector as `k=v, k In (a, b), k Exists`, or "" when it selects everything."""
+    if not isinstance(selector, dict):
+        return ""
+    parts: list[str] = []
+    labels = selector.get("matchLabels")
+    if isinstance(labels, dict):
+        parts.extend(f"{k}={v}" for k, v in sorted(labels.items(), key=lambda kv: str(kv[0])))
+    for expression in selector.get("matchExpressions") or []:
+        if not isinstance(expression, dict):
+            continue
+        key, operator = expression.get("key", ""), expression.get("operator", "")
+        values = expression.get("values") or []
+        parts.append(f"{key} {operator} ({', '.join(map(str, values))})" if values else f"{key} {operator}")
+    return ", ".join(parts)
+
+
+def describe_nodes(dpuset: dict[str, Any]) -> str:
+    """Which nodes a DPUSet covers: its dpuNodeSelector, and its dpuDeviceSelector when it has one."""
+    spec = _as_map(dpuset.get("spec"))
+    nodes = describe_selector(spec.get("dpuNodeSelector"))
+    text = f"nodes matching {nodes}" if nodes else "all nodes"
+    devices = describe_selector(spec.get("dpuDeviceSelector"))
+    return f"{text} (DPUs: {devices})" if devices else text
+
+
+def describe_node_effect(node_effect: Any) -> str:
+    """The action of a DPUSet nodeEffect: drain, taint key=value:Effect, noEffect, customLabel …"""
+    if not isinstance(node_effect, dict):
+        return "drain"
+    for action in NODE_EFFECT_ACTIONS:
+        value = node_effect.get(action)
+        if value is None or value is False:
+            continue
+        if action == "taint" and isinstance(value, dict):
+            pair = (
+                f"{value.get('key', '')}={value['value']}"
+                if value.get("value")
+                else str(value.get("key", ""))
+            )
+            return f"taint {pair}:{value.get('effect', '')}"
+        if action == "customLabel" and isinstance(value, dict):
+            return "customLabel " + ", ".join(
+                f"{k}={v}" for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))
+            )
+        if action == "drain" and node_effect.get("force") is True:
+            return "drain (force)"
+        return action
+    return "drain"

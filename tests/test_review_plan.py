@@ -1,0 +1,350 @@
+"""`dpf-render plan`: golden text and Markdown for pairs that cover every class of change, exit codes, helpers.
+
+Each case is `tests/review/plan/<case>/{base,head}.yaml` with `expected.txt` (text) and `expected.md`
+(`--format markdown`). Regenerate the goldens after an intended change with
+`.venv/bin/pytest tests/test_review_plan.py --update-golden` and review the diff.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+import pytest
+
+from .golden_util import assert_golden
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from kustomize_plugin.review.plan import Plan
+
+CASES = Path(__file__).parent / "review" / "plan"
+CASE_NAMES = sorted(p.name for p in CASES.iterdir() if p.is_dir())
+
+# case: (replaced, updated in place, added, removed, disruptive)
+CLASSES = {
+    "chain-switch-changed": (1, 1, 0, 0, True),
+    "dpuset-added": (0, 0, 1, 0, False),
+    "first-deployment": (0, 0, 7, 0, False),
+    "interface-rename": (0, 1, 1, 1, False),
+    "no-change": (0, 0, 0, 0, False),
+    "other-objects": (0, 2, 1, 0, False),
+    "service-removed": (0, 1, 0, 2, True),
+    "values-disruptive": (4, 1, 0, 0, True),
+    "values-non-disruptive": (0, 2, 0, 0, False),
+}
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    from kustomize_plugin.cli import main
+
+    code = main(args)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_every_case_has_a_class() -> None:
+    assert sorted(CLASSES) == CASE_NAMES
+
+
+@pytest.mark.parametrize("case", CASE_NAMES)
+def test_plan_text_golden(
+    case: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, update_golden: bool
+) -> None:
+    monkeypatch.chdir(CASES / case)
+    code, out, err = run(["plan", "base.yaml", "head.yaml"], capsys)
+    assert (code, err) == (0, "")
+    assert_golden(CASES / case / "expected.txt", out, update=update_golden)
+
+
+@pytest.mark.parametrize("case", CASE_NAMES)
+def test_plan_markdown_golden(
+    case: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, update_golden: bool
+) -> None:
+    monkeypatch.chdir(CASES / case)
+    code, out, err = run(["plan", "base.yaml", "head.yaml", "--format", "markdown"], capsys)
+    assert (code, err) == (0, "")
+    assert out.startswith("<!-- dpf-render-plan -->\n")
+    assert_golden(CASES / case / "expected.md", out, update=update_golden)
+
+
+@pytest.mark.parametrize("case", CASE_NAMES)
+def test_plan_classifies_every_change(case: str) -> None:
+    plan = build_plan(CASES / case / "base.yaml", CASES / case / "head.yaml")
+    replaced, updated, added, removed, disruptive = CLASSES[case]
+    counts = (plan.count("replaced"), plan.count("updated"), plan.count("added"), plan.count("removed"))
+    assert counts == (replaced, updated, added, removed)
+    assert plan.disruptive is disruptive
+
+
+@pytest.mark.parametrize("case", CASE_NAMES)
+def test_fail_on_disruptive_exit_code(
+    case: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(CASES / case)
+    code, _, _ = run(["plan", "base.yaml", "head.yaml", "--fail-on-disruptive"], capsys)
+    assert code == (2 if CLASSES[case][4] else 0)
+
+
+def build_plan(base: Path, head: Path) -> Plan:
+    from kustomize_plugin import pipeline
+    from kustomize_plugin.config import RenderConfig
+    from kustomize_plugin.review.plan import plan_renders
+    from kustomize_plugin.sources import read_paths
+
+    renders = []
+    for path in (base, head):
+        items, found = read_paths([str(path)])
+        assert found == []
+        render = pipeline.render_items(items, RenderConfig(allow_empty=True))
+        assert [r for r in render.results if r.severity == "error"] == []
+        renders.append(render)
+    return plan_renders(
+        renders[0].items,
+        renders[1].items,
+        base_revisions=renders[0].revisions,
+        head_revisions=renders[1].revisions,
+    )
+
+
+def test_disruptive_replacement_names_services_and_drained_dpusets() -> None:
+    plan = build_plan(CASES / "values-disruptive" / "base.yaml", CASES / "values-disruptive" / "head.yaml")
+    replaced = {(c.kind, c.subject): c for c in plan.changes if c.action == "replaced"}
+    assert set(replaced) == {
+        ("DPUService", "service fw"),
+        ("DPUServiceInterface", "interface fw/p0"),
+        ("DPUServiceInterface", "interface fw/p1"),
+        ("DPUServiceChain", "chain"),
+    }
+    assert all(c.disruptive for c in replaced.values())
+    [effect] = plan.effects
+    assert (effect.dpuset, effect.action, effect.runs, effect.nodes) == (
+        "demo-a",
+        "drain",
+        True,
+        "nodes matching rack=a",
+    )
+    assert [label.path for label in effect.labels] == [
+        "svc.dpu.nvidia.com/dpuservice-fw-version",
+        "svc.dpu.nvidia.com/dpuservicechain-version",
+    ]
+
+
+def test_non_disruptive_update_keeps_the_name_and_the_node_labels() -> None:
+    from kustomize_plugin.review.plan import Plan
+
+    plan = build_plan(
+        CASES / "values-non-disruptive" / "base.yaml", CASES / "values-non-disruptive" / "head.yaml"
+    )
+    assert isinstance(plan, Plan)
+    service = next(c for c in plan.changes if c.kind == "DPUService")
+    assert (service.action, service.old_name, service.new_name) == ("updated", "mon-wl44c", "mon-wl44c")
+    causes = [f.text() for f in service.fields if not f.follows]
+    assert causes == ["spec.helmChart.values.interval: 10s → 30s"]
+    assert plan.effects == []
+
+
+def test_stdin_side(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    case = CASES / "values-disruptive"
+    monkeypatch.chdir(case)
+    stdin = io.TextIOWrapper(io.BytesIO((case / "head.yaml").read_bytes()))
+    monkeypatch.setattr(sys, "stdin", stdin)
+    code, out, _ = run(["plan", "base.yaml", "-"], capsys)
+    assert code == 0
+    assert out == (case / "expected.txt").read_text(encoding="utf-8").replace("→ head.yaml", "→ -", 1)
+
+
+def test_both_sides_stdin_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["plan", "-", "-"], capsys)
+    assert (code, out) == (2, "")
+    assert "only one of BASE and HEAD can be -" in err
+
+
+def test_render_errors_of_either_side_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = CASES / "no-change" / "base.yaml"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        good.read_text(encoding="utf-8").replace("rack: a", "rack: a\n    - nameSuffix: a"), encoding="utf-8"
+    )
+    for args in ([str(bad), str(good)], [str(good), str(bad)]):
+        code, out, err = run(["plan", *args], capsys)
+        assert (code, out) == (1, "")
+        assert err.startswith(f"error: {bad}: DPUDeployment dpf/demo ")
+
+
+def test_missing_side_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["plan", "no/such/dir", str(CASES / "no-change" / "head.yaml")], capsys)
+    assert (code, out) == (1, "")
+    assert err == "error: no/such/dir: no such file or directory\n"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ({"a": 1}, {"a": 2}, ["a: 1 → 2"]),
+        ({"a": {"b": "x"}}, {"a": {}}, ["a.b: x → (none)"]),
+        ({"labels": {"k8s.io/name": "a"}}, {"labels": {"k8s.io/name": "b"}}, ["labels[k8s.io/name]: a → b"]),
+        ({"l": [1, 2]}, {"l": [1, 3, 4]}, ["l[1]: 2 → 3", "l[2]: (none) → 4"]),
+        ({"v": "8"}, {"v": 8}, ['v: "8" → 8']),
+        ({"m": None}, {"m": {"x": 1}}, ["m: null → {…}"]),
+        ({"s": "a"}, {"s": "b" * 80}, ["s: a → " + "b" * 59 + "…"]),
+    ],
+    ids=["scalar", "removed-key", "dotted-key", "list-tail", "type-change", "null-to-map", "truncated"],
+)
+def test_diff_fields(old: object, new: object, expected: list[str]) -> None:
+    from kustomize_plugin.review.plan import diff_fields
+
+    assert [f.text() for f in diff_fields(old, new)] == expected
+
+
+def test_diff_fields_marks_what_follows_a_rename() -> None:
+    from kustomize_plugin.review.plan import diff_fields
+
+    renames = (("svc-aaaaa", "svc-bbbbb"),)
+    old = {"sel": "svc-aaaaa", "req": ["x_svc-aaaaa", "x_chain-c"], "own": "1"}
+    new = {"sel": "svc-bbbbb", "req": ["x_chain-c", "x_svc-bbbbb"], "own": "2"}
+    fields = {f.path: f.follows for f in diff_fields(old, new, renames=renames)}
+    assert fields == {"own": False, "req[0]": True, "req[1]": True, "sel": True}
+
+
+def test_secret_values_are_never_shown() -> None:
+    from kustomize_plugin.review.plan import plan_renders
+
+    def secret(value: str) -> dict[str, object]:
+        return {
+            "apiVersion": "v1",
+            "kind": "Secret",
+            "metadata": {"name": "s", "namespace": "n"},
+            "data": {"k": value},
+        }
+
+    plan = plan_renders([secret("b2xk")], [secret("bmV3")])
+    [change] = plan.changes
+    assert [f.text() for f in change.fields] == ["data.k"]
+
+
+@pytest.mark.parametrize(
+    ("node_effect", "expected"),
+    [
+        ({"drain": True, "force": False}, "drain"),
+        ({"drain": True, "force": True}, "drain (force)"),
+        (
+            {"taint": {"key": "dpu", "value": "upgrade", "effect": "NoSchedule"}},
+            "taint dpu=upgrade:NoSchedule",
+        ),
+        ({"noEffect": True}, "noEffect"),
+        ({"customLabel": {"b": "2", "a": "1"}}, "customLabel a=1, b=2"),
+        ({"hold": True}, "hold"),
+    ],
+    ids=["drain", "force", "taint", "no-effect", "custom-label", "hold"],
+)
+def test_describe_node_effect(node_effect: dict[str, object], expected: str) -> None:
+    from kustomize_plugin.review.plan import describe_node_effect
+
+    assert describe_node_effect(node_effect) == expected
+
+
+def test_node_labels_without_apply_on_label_change_are_not_disruptive() -> None:
+    from kustomize_plugin.review.plan import plan_renders
+
+    def dpuset(version: str, apply: bool) -> dict[str, object]:
+        return {
+            "apiVersion": "provisioning.dpu.nvidia.com/v1alpha1",
+            "kind": "DPUSet",
+            "metadata": {
+                "name": "d-a",
+                "namespace": "n",
+                "labels": {"svc.dpu.nvidia.com/owned-by-dpudeployment": "n_d"},
+            },
+            "spec": {
+                "dpuTemplate": {
+                    "spec": {
+                        "cluster": {"nodeLabels": {"svc.dpu.nvidia.com/dpuservice-s-version": version}},
+                        "nodeEffect": {"drain": True, "applyOnLabelChange": apply},
+                    }
+                }
+            },
+        }
+
+    calm = plan_renders([dpuset("s-1", False)], [dpuset("s-2", False)])
+    assert not calm.disruptive
+    assert calm.effects[0].notes == ["node labels change without a node effect (applyOnLabelChange is false)"]
+    assert plan_renders([dpuset("s-1", True)], [dpuset("s-2", True)]).disruptive
+
+
+def test_reprovisioning_follows_the_dpuset_strategy() -> None:
+    from kustomize_plugin.review.plan import plan_renders
+
+    def dpuset(bfb: str, strategy: str) -> dict[str, object]:
+        return {
+            "apiVersion": "provisioning.dpu.nvidia.com/v1alpha1",
+            "kind": "DPUSet",
+            "metadata": {"name": "d-a", "namespace": "n"},
+            "spec": {"strategy": {"type": strategy}, "dpuTemplate": {"spec": {"bfb": {"name": bfb}}}},
+        }
+
+    rolling = plan_renders([dpuset("old", "RollingUpdate")], [dpuset("new", "RollingUpdate")])
+    assert rolling.disruptive
+    assert rolling.effects[0].notes == [
+        "DPU template changed (bfb): DPUs are re-provisioned (strategy RollingUpdate)"
+    ]
+    assert not plan_renders([dpuset("old", "OnDelete")], [dpuset("new", "OnDelete")]).disruptive
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("a|b", "a\\|b"), ("x\ny", "x<br>y"), ("`a|b`", "`a\\|b`")],
+    ids=["pipe", "newline", "code-pipe"],
+)
+def test_markdown_cell_escaping(value: str, expected: str) -> None:
+    from kustomize_plugin.review.plan_report import cell
+
+    assert cell(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("plain", "`plain`"), ("a`b", "``a`b``"), ("`x", "`` `x ``")],
+    ids=["plain", "inner-tick", "leading-tick"],
+)
+def test_markdown_code_span(value: str, expected: str) -> None:
+    from kustomize_plugin.review.plan_report import code
+
+    assert code(value) == expected
+
+
+def test_plan_help_has_an_example(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["plan", "--help"], capsys)
+    assert code == 0
+    assert "dpf-render plan git:HEAD~1:examples/producer-consumer examples/producer-consumer" in out
+
+
+@pytest.mark.parametrize(
+    ("limit", "present", "absent"),
+    [
+        (4000, ["*Shortened to fit in 4000 characters", "**Objects**"], ["All changed fields"]),
+        (
+            1000,
+            ["| dpf/demo | **yes** | drain: demo-a | 4 | 1 | 0 | 0 |"],
+            ["**Objects**", "All changed fields"],
+        ),
+    ],
+    ids=["without-fields", "one-row-per-deployment"],
+)
+def test_markdown_is_shortened_to_fit(
+    limit: int,
+    present: list[str],
+    absent: list[str],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(CASES / "values-disruptive")
+    code, out, _ = run(
+        ["plan", "base.yaml", "head.yaml", "--format", "markdown", "--max-chars", str(limit)], capsys
+    )
+    assert code == 0
+    assert len(out) <= limit
+    assert out.startswith("<!-- dpf-render-plan -->\n")
+    assert all(text in out for text in present)
+    assert not any(text in out for text in absent)
