@@ -1,0 +1,327 @@
+"""The Argo CD Config Management Plugin adapter: an app folder, `ARGOCD_ENV_*` and `ARGOCD_APP_PARAMETERS` in; a
+manifest stream on stdout, or one block of error lines on stderr (SPEC §3.3).
+
+argocd-cmp-server runs `dpf-render argocd generate` in the app folder of a fresh copy of the repository, as
+uid 999, often with no usable HOME and a read-only root filesystem. The folder is read as it is (YAML and
+JSON files, recursively) or, when it holds a kustomization, as `kustomize build` prints it. Options come
+from the Application's plugin parameters (JSON in `ARGOCD_APP_PARAMETERS`), then its plugin env
+(`ARGOCD_ENV_<NAME>`), then the defaults that `argocd/plugin.yaml` announces, because Argo CD never sends
+announced defaults itself. Argo CD shows stderr in its UI and caches failures, so a failure is one
+self-contained block, and stdout holds manifests or nothing. An empty render is refused: with auto-prune,
+Argo CD would delete everything the Application deployed before.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+
+from . import pipeline, yamlio
+from . import results as R
+from .config import RenderConfig
+from .sources import items_from_text, list_files, read_paths
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from types import FrameType
+    from typing import Any, BinaryIO, TextIO
+
+    from .inputs import Item
+    from .results import Result
+
+# The parameters announced in argocd/plugin.yaml, with the same defaults (tests/test_argocd_cmp.py holds
+# the two together). The namespace default is the Application's destination namespace.
+DEFAULTS: dict[str, Any] = {
+    "namespace": "",
+    "keepInputs": "false",
+    "strict": "false",
+    "syncWaves": "false",
+    "syncOptions": "false",
+    "bfbVersions": {},
+}
+_BOOLEANS = {
+    "keepInputs": "keep_inputs",
+    "strict": "strict",
+    "syncWaves": "sync_waves",
+    "syncOptions": "sync_options",
+}
+# Plugin env names: `env: [{name: SYNC_WAVES, value: "true"}]` in the Application arrives as ARGOCD_ENV_SYNC_WAVES.
+ENV_NAMES = {
+    "namespace": "NAMESPACE",
+    "keepInputs": "KEEP_INPUTS",
+    "strict": "STRICT",
+    "syncWaves": "SYNC_WAVES",
+    "syncOptions": "SYNC_OPTIONS",
+    "bfbVersions": "BFB_VERSIONS",
+}
+ENV_PREFIX = "ARGOCD_ENV_"
+PARAMETERS_ENV = "ARGOCD_APP_PARAMETERS"
+KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+# Extra `kustomize build` flags (e.g. `--enable-helm`). Read from the sidecar's own environment only: an
+# Application can set ARGOCD_ENV_* but never an unprefixed variable, so only the Argo CD operator can
+# enable what runs code (as Argo CD keeps kustomize.buildOptions in argocd-cm).
+BUILD_OPTIONS_ENV = "DPF_RENDER_KUSTOMIZE_BUILD_OPTIONS"
+EXIT_TERMINATED = 128 + signal.SIGTERM
+
+
+def options_from_environment(environ: Mapping[str, str]) -> tuple[RenderConfig, list[Result]]:
+    """The render options: parameters beat plugin env, plugin env beats the announced defaults."""
+    parameters, out = parse_parameters(environ.get(PARAMETERS_ENV, ""))
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    for name, env_name in ENV_NAMES.items():
+        raw = environ.get(ENV_PREFIX + env_name, "")
+        if raw != "":
+            values[name], sources[name] = raw, ENV_PREFIX + env_name
+    for name, value in parameters.items():
+        if value not in ("", {}):
+            values[name], sources[name] = value, f"parameter {name}"
+    config = RenderConfig(allow_empty=True)  # emptiness is checked here, with advice that fits Argo CD
+    namespace = values.get("namespace", DEFAULTS["namespace"])
+    if isinstance(namespace, str):
+        config.namespace = namespace or environ.get("ARGOCD_APP_NAMESPACE", "")
+    else:
+        out.append(R.error(f"{sources['namespace']}: must be a string (a namespace name)", condition=None))
+    for name, attribute in _BOOLEANS.items():
+        value = values.get(name, DEFAULTS[name])
+        parsed = value.lower() if isinstance(value, str) else None
+        if parsed in ("true", "false"):
+            setattr(config, attribute, parsed == "true")
+        else:
+            out.append(
+                R.error(
+                    f'{sources[name]}: must be "true" or "false", not {json.dumps(value)}', condition=None
+                )
+            )
+    versions, found = _bfb_versions(
+        values.get("bfbVersions", DEFAULTS["bfbVersions"]), sources.get("bfbVersions", "")
+    )
+    config.bfb_versions = versions
+    out.extend(found)
+    return config, out
+
+
+def parse_parameters(text: str) -> tuple[dict[str, Any], list[Result]]:
+    """`ARGOCD_APP_PARAMETERS`: `[{"name": …, "string"|"array"|"map": …}]`; `null` when the Application sets none."""
+    if text.strip() in ("", "null"):
+        return {}, []
+    try:
+        raw = json.loads(text)
+    except ValueError as exc:
+        return {}, [R.error(f"{PARAMETERS_ENV} is not valid JSON: {exc}", condition=None)]
+    if not isinstance(raw, list):
+        return {}, [R.error(f"{PARAMETERS_ENV} must be a JSON list of parameters", condition=None)]
+    values: dict[str, Any] = {}
+    out: list[Result] = []
+    for index, entry in enumerate(raw):
+        name = entry.get("name") if isinstance(entry, dict) else None
+        if not isinstance(name, str) or not name:
+            out.append(R.error(f"{PARAMETERS_ENV}[{index}]: a parameter needs a name", condition=None))
+            continue
+        if name not in DEFAULTS:
+            known = ", ".join(DEFAULTS)
+            out.append(R.error(f"parameter {name}: unknown parameter (known: {known})", condition=None))
+            continue
+        if name in values:
+            out.append(R.error(f"parameter {name}: set more than once", condition=None))
+            continue
+        given = [key for key in ("string", "array", "map") if key in entry]
+        if len(given) != 1:
+            out.append(R.error(f"parameter {name}: needs exactly one of string, array, map", condition=None))
+            continue
+        values[name] = entry[given[0]]
+    return values, out
+
+
+def _bfb_versions(value: Any, source: str) -> tuple[dict[str, str], list[Result]]:
+    """A map of BFB name to DOCA version, from a parameter map or the `name=version,…` form of plugin env."""
+    if isinstance(value, str):
+        pairs = (p.partition("=") for p in value.split(",") if p.strip())
+        value = {name: version for name, _, version in pairs}
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        return {}, [R.error(f"{source}: must map BFB names to DOCA versions", condition=None)]
+    empty = sorted(k for k, v in value.items() if not k.strip() or not v.strip())
+    if empty:
+        return {}, [
+            R.error(
+                f"{source}: BFB {json.dumps(empty[0])} needs a DOCA version (name=version)", condition=None
+            )
+        ]
+    return {k.strip(): v.strip() for k, v in value.items()}, []
+
+
+def kustomization_of(path: str) -> str | None:
+    return next((name for name in KUSTOMIZATION_FILES if os.path.isfile(os.path.join(path, name))), None)
+
+
+def kustomize_command(path: str, environ: Mapping[str, str]) -> list[str] | None:
+    """Standalone kustomize when on PATH, else kubectl's embedded one; extra flags from the sidecar's env."""
+    search = environ.get("PATH", os.defpath)
+    options = shlex.split(environ.get(BUILD_OPTIONS_ENV, ""))
+    kustomize = shutil.which("kustomize", path=search)
+    if kustomize:
+        return [kustomize, "build", *options, path]
+    kubectl = shutil.which("kubectl", path=search)
+    if kubectl:
+        return [kubectl, "kustomize", *options, path]
+    return None
+
+
+class _Running:
+    """The kustomize process in flight and its scratch folder, so that SIGTERM can take both down with us."""
+
+    process: subprocess.Popen[bytes] | None = None
+    scratch: str | None = None
+
+
+def build_kustomization(path: str, environ: Mapping[str, str]) -> tuple[str | None, list[Result]]:
+    """`kustomize build PATH`, with a private HOME under the temp dir when ours is missing or read-only."""
+    command = kustomize_command(path, environ)
+    if command is None:
+        return None, [
+            R.error(
+                f"{path} holds a {kustomization_of(path)}, but neither kustomize nor kubectl is on PATH "
+                "(the dpf-render sidecar image ships kustomize)",
+                condition=None,
+            )
+        ]
+    env = dict(environ)
+    home = env.get("HOME", "")
+    with tempfile.TemporaryDirectory(prefix="dpf-render-") as scratch:
+        # kustomize and git keep caches and config under HOME; uid 999's HOME is often "/" or read-only.
+        if not home or not os.access(home, os.W_OK):
+            env["HOME"] = scratch
+        _Running.scratch = scratch
+        try:
+            _Running.process = subprocess.Popen(
+                command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+            )
+            stdout, stderr = _Running.process.communicate()
+            code = _Running.process.returncode
+        finally:
+            _Running.process = _Running.scratch = None
+    shown = " ".join(shlex.quote(os.path.basename(c) if i == 0 else c) for i, c in enumerate(command))
+    if code != 0:
+        detail = stderr.decode("utf-8", "replace").strip() or "no error output"
+        return None, [R.error(f"`{shown}` failed (exit {code}): {detail}", condition=None)]
+    try:
+        return yamlio.decode(stdout, source=shown), []
+    except yamlio.YAMLInputError as exc:
+        return None, [
+            R.error(f"`{shown}` printed something that is not UTF-8 YAML: {exc.message}", condition=None)
+        ]
+
+
+def read_app(path: str, environ: Mapping[str, str]) -> tuple[list[Item], list[Result]]:
+    """The input objects of the app folder: its kustomize build, or its YAML and JSON files in a stable order."""
+    if not os.path.isdir(path):
+        return [], [R.error(f"{path}: the app folder does not exist or is not a folder", condition=None)]
+    if kustomization_of(path):
+        text, out = build_kustomization(path, environ)
+        if text is None:
+            return [], out
+        return items_from_text(text, source=f"kustomize build {path}", file_path=None)
+    files, out = list_files([path])
+    if out:
+        return [], out
+    # Relative names ("services/templates.yaml"), as the user sees them in the repository.
+    return read_paths([os.path.normpath(f) for f in files])
+
+
+def generate(path: str, environ: Mapping[str, str]) -> tuple[str, list[Result], int]:
+    """(manifest stream, results, exit code): the stream is empty unless the exit code is 0."""
+    config, out = options_from_environment(environ)
+    if out:
+        return "", out, R.EXIT_USAGE
+    items, out = read_app(path, environ)
+    if R.has_errors(out):
+        return "", R.sort_results(out), R.EXIT_INPUT_ERROR
+    render = pipeline.render_items(items, config, mode=pipeline.FINAL)
+    results = R.sort_results(out + render.results)
+    if render.children == 0 and not R.has_errors(results):
+        results.append(
+            R.error(
+                "no DPF children were rendered: the app folder holds no DPUDeployment. An empty render is refused "
+                "because Argo CD would then prune every object this Application deployed. To remove them, delete "
+                "the Application; to render another folder, fix spec.source.path.",
+                condition=None,
+            )
+        )
+    if not config.namespace and any(
+        r.field == "metadata.namespace" for r in results if r.severity == R.ERROR
+    ):
+        results.append(
+            R.error(
+                "no namespace for the inputs above: set the Application's spec.destination.namespace, the "
+                "namespace parameter, or metadata.namespace in the files",
+                condition=None,
+            )
+        )
+    code = R.exit_code(results, strict=config.strict)
+    if code != R.EXIT_OK:
+        return "", results, code
+    return yamlio.dump_stream(render.items), results, code
+
+
+def describe_app(environ: Mapping[str, str]) -> str:
+    """`app "name" (path apps/dpf at 1a2b3c4)`, from what Argo CD passes in the build environment."""
+    name = environ.get("ARGOCD_APP_NAME", "")
+    where = environ.get("ARGOCD_APP_SOURCE_PATH", "")
+    revision = environ.get("ARGOCD_APP_REVISION_SHORT") or environ.get("ARGOCD_APP_REVISION", "")[:7]
+    details = " at ".join(p for p in (f"path {where}" if where else "", revision) if p)
+    text = f"app {json.dumps(name)}" if name else "the app folder"
+    return f"{text} ({details})" if details else text
+
+
+def report_block(results: list[Result], code: int, environ: Mapping[str, str]) -> str:
+    """The stderr Argo CD shows: a headline naming the app, then one line per problem."""
+    lines = R.stderr_lines(results)
+    if code == R.EXIT_OK:
+        return f"dpf-render: rendered {describe_app(environ)} with warnings:\n{lines}" if lines else ""
+    errors = sum(1 for r in results if r.severity == R.ERROR)
+    if code == R.EXIT_INPUT_ERROR and not errors:
+        counted = "warnings (strict is on)"
+    else:
+        counted = f"{errors} error{'s' if errors != 1 else ''}"
+    return (
+        f"dpf-render: cannot render {describe_app(environ)}: {counted}; no manifests were generated\n{lines}"
+    )
+
+
+def _on_sigterm(_signum: int, _frame: FrameType | None) -> None:
+    """Argo CD's timeout: stop kustomize too, print nothing more on stdout, exit at once."""
+    process = _Running.process
+    if process is not None and process.poll() is None:
+        process.terminate()
+    if _Running.scratch is not None:
+        shutil.rmtree(_Running.scratch, ignore_errors=True)
+    os.write(
+        2,
+        b"dpf-render: terminated (SIGTERM): Argo CD's exec timeout is ARGOCD_EXEC_TIMEOUT, 90s by default\n",
+    )
+    os._exit(EXIT_TERMINATED)  # no cleanup handlers: they could flush a partial stream to stdout
+
+
+def main(
+    path: str, environ: Mapping[str, str], stdout: BinaryIO | None = None, stderr: TextIO | None = None
+) -> int:
+    """Run generate; write the stream or the error block; return the exit code."""
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    stdout = stdout if stdout is not None else sys.stdout.buffer
+    stderr = stderr if stderr is not None else sys.stderr
+    stream, results, code = generate(path, environ)
+    stderr.write(report_block(results, code, environ))
+    stderr.flush()
+    if code == R.EXIT_OK:
+        stdout.write(stream.encode("utf-8"))
+        stdout.flush()
+    return code

@@ -1,0 +1,496 @@
+"""argocd/plugin.yaml driven as argocd-cmp-server drives it (tests/cmp_runner.py), against the fixture apps.
+
+Each test is one thing an Argo CD user sees: whether discovery claims a folder, the manifests Argo CD would
+apply (parameters set and unset, plugin env, a kustomize folder), the error text in the UI, the refusal of
+an empty render, the sidecar's uid 999 without HOME on a read-only checkout, and SIGTERM on a timeout.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from kustomize_plugin import argocd, yamlio
+from tests.cmp_runner import Application, CMPServer, Plugin, require_tool
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+REPO = Path(__file__).resolve().parents[1]
+APPS = REPO / "tests" / "argocd_apps"
+PLUGIN_YAML = REPO / "argocd" / "plugin.yaml"
+EXAMPLE_APPLICATION = REPO / "argocd" / "example" / "application.yaml"
+VENV_BIN = Path(sys.executable).parent
+SIDECAR_UID = 999
+SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin"
+GENERATE = "`dpf-render argocd generate` failed"
+CHILD_KINDS = {"DPUSet", "DPUService", "DPUServiceInterface", "DPUServiceChain"}
+SYNC_WAVE = "argocd.argoproj.io/sync-wave"
+SYNC_OPTIONS = "argocd.argoproj.io/sync-options"
+
+
+@pytest.fixture(scope="module")
+def plugin() -> Plugin:
+    return Plugin(PLUGIN_YAML)
+
+
+@pytest.fixture
+def work_root() -> Iterator[Path]:
+    """Where request checkouts go: under the temp dir, traversable by the sidecar's uid like /tmp is."""
+    root = Path(tempfile.mkdtemp(prefix="dpf-render-cmp-"))
+    root.chmod(0o755)
+    yield root / "_cmp_server"
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def server(plugin: Plugin, work_root: Path) -> CMPServer:
+    """The sidecar as root would run it here; no HOME, no locale, only PATH (as a bare container has)."""
+    return CMPServer(plugin, sidecar_env={"PATH": f"{VENV_BIN}:{SYSTEM_PATH}"}, work_root=work_root)
+
+
+def kinds(manifests: list[dict[str, Any]]) -> list[str]:
+    return [m["kind"] for m in manifests]
+
+
+def annotations_of(manifest: dict[str, Any]) -> dict[str, str]:
+    return dict(manifest["metadata"].get("annotations") or {})
+
+
+# --- plugin.yaml itself -------------------------------------------------------------------------------------
+
+
+def test_plugin_yaml_is_what_the_sidecar_accepts(plugin: Plugin) -> None:
+    assert plugin.full_name == "dpf-render"
+    assert plugin.generate.argv == ["dpf-render", "argocd", "generate"]
+    assert plugin.find_command.argv, "discovery is a find.command"
+    assert not plugin.file_name
+    assert not plugin.find_glob
+
+
+def test_announced_defaults_are_the_defaults_generate_applies(plugin: Plugin) -> None:
+    # Argo CD never sends announced defaults; the command must apply the very same ones itself.
+    assert plugin.announced_defaults() == argocd.DEFAULTS
+
+
+def test_every_parameter_has_a_title_and_a_tooltip_naming_its_env(plugin: Plugin) -> None:
+    for parameter in plugin.static_parameters:
+        assert parameter.get("title"), parameter["name"]
+        assert f"env {argocd.ENV_NAMES[parameter['name']]}" in parameter["tooltip"], parameter["name"]
+
+
+# --- discovery ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("app", "claimed"),
+    [
+        ("plain", True),  # the DPUDeployment is in a nested YAML folder with JSON beside it
+        ("kustomize/base", True),
+        ("broken", True),  # discovery claims it; generate then explains what is wrong
+        ("unversioned-bfb", True),
+        # An overlay holds no DPUDeployment itself: such Applications name the plugin.
+        ("kustomize/overlay", False),
+        # A ConfigMap, a DPUDeploymentRender (kind is not DPUDeployment) and a hidden folder do not count.
+        ("empty", False),
+    ],
+)
+def test_discovery_claims_only_folders_that_hold_a_dpudeployment(
+    server: CMPServer, app: str, claimed: bool
+) -> None:
+    require_tool("grep", "apt-get install grep")
+    assert server.match(APPS, Application(app, plugin_name=None)) is claimed
+
+
+def test_discovery_finds_a_dpudeployment_in_minified_json(server: CMPServer, tmp_path: Path) -> None:
+    require_tool("grep", "apt-get install grep")
+    (tmp_path / "app").mkdir()
+    obj = {"apiVersion": "svc.dpu.nvidia.com/v1alpha1", "kind": "DPUDeployment", "metadata": {"name": "x"}}
+    (tmp_path / "app" / "d.json").write_text(json.dumps(obj, separators=(",", ":")))
+    assert server.match(tmp_path, Application("app"))
+
+
+# --- generate: plain folders, parameters, plugin env ---------------------------------------------------------
+
+
+def test_plain_folder_without_parameters_renders_children_in_the_destination_namespace(
+    server: CMPServer,
+) -> None:
+    outcome = server.generate(APPS, Application("plain", namespace="dpf-prod", plugin_name="dpf-render"))
+    assert outcome.error is None, outcome.error
+    assert kinds(outcome.manifests) == [
+        "BFB",
+        "DPUFlavor",
+        "DPUSet",
+        "DPUService",
+        "DPUService",
+        "DPUServiceInterface",
+        "DPUServiceInterface",
+        "DPUServiceChain",
+    ]
+    children = [m for m in outcome.manifests if m["kind"] in CHILD_KINDS]
+    assert {m["metadata"]["namespace"] for m in children} == {"dpf-prod"}
+    # Defaults: no sync annotations, consumed inputs dropped.
+    assert not any(
+        SYNC_WAVE in annotations_of(m) or SYNC_OPTIONS in annotations_of(m) for m in outcome.manifests
+    )
+    assert "DPUDeployment" not in kinds(outcome.manifests)
+    # stdout is only manifests; the same bytes as the CLI renders (one renderer).
+    assert outcome.stdout.startswith(b"apiVersion: ")
+
+
+def test_the_same_request_twice_gives_the_same_bytes(server: CMPServer) -> None:
+    app = Application("plain", plugin_name="dpf-render")
+    assert server.generate(APPS, app).stdout == server.generate(APPS, app).stdout
+
+
+def test_parameters_set_every_option(server: CMPServer) -> None:
+    parameters: list[dict[str, Any]] = [
+        {"name": "namespace", "string": "dpf-staging"},
+        {"name": "keepInputs", "string": "true"},
+        {"name": "syncWaves", "string": "true"},
+        {"name": "syncOptions", "string": "true"},
+        {"name": "strict", "string": "true"},
+        {"name": "bfbVersions", "map": {"bf-bundle": "2.9.1"}},
+    ]
+    app = Application("plain", namespace="dpf-prod", plugin_name="dpf-render", parameters=parameters)
+    outcome = server.generate(APPS, app)
+    assert outcome.error is None, outcome.error
+    by_kind = {m["kind"]: m for m in outcome.manifests}
+    assert {"DPUDeployment", "DPUServiceTemplate", "DPUServiceConfiguration"} <= set(by_kind)  # keepInputs
+    assert by_kind["DPUSet"]["metadata"]["namespace"] == "dpf-staging"  # namespace beats the destination
+    assert annotations_of(by_kind["BFB"])[SYNC_WAVE] == "-2"
+    assert annotations_of(by_kind["DPUSet"])[SYNC_WAVE] == "-1"
+    assert annotations_of(by_kind["DPUServiceChain"])[SYNC_WAVE] == "2"  # after the consumer at depth 1
+    assert (
+        annotations_of(by_kind["DPUService"])[SYNC_OPTIONS]
+        == "SkipDryRunOnMissingResource=true,PruneLast=true"
+    )
+
+
+def test_plugin_env_sets_options_and_parameters_win_over_it(server: CMPServer) -> None:
+    env = [("SYNC_WAVES", "true"), ("NAMESPACE", "dpf-$ARGOCD_APP_NAME")]
+    from_env = server.generate(APPS, Application("plain", name="lab", plugin_name="dpf-render", env=env))
+    assert from_env.error is None, from_env.error
+    dpuset = next(m for m in from_env.manifests if m["kind"] == "DPUSet")
+    assert dpuset["metadata"]["namespace"] == "dpf-lab"  # Argo CD interpolates build variables in env
+    assert annotations_of(dpuset)[SYNC_WAVE] == "-1"
+
+    parameters = [{"name": "syncWaves", "string": "false"}]
+    both = server.generate(
+        APPS, Application("plain", plugin_name="dpf-render", env=env, parameters=parameters)
+    )
+    assert both.error is None, both.error
+    assert not any(SYNC_WAVE in annotations_of(m) for m in both.manifests)
+
+
+def test_bfb_versions_parameter_makes_an_unversioned_bfb_renderable(server: CMPServer) -> None:
+    without = server.generate(APPS, Application("unversioned-bfb", plugin_name="dpf-render"))
+    assert without.error is not None
+    assert "BFB has no version for 'dpu.nvidia.com/doca-version'" in without.error
+
+    parameters = [{"name": "bfbVersions", "map": {"custom-bundle": "2.9.0"}}]
+    with_map = server.generate(
+        APPS, Application("unversioned-bfb", plugin_name="dpf-render", parameters=parameters)
+    )
+    assert with_map.error is None, with_map.error
+    assert "DPUService" in kinds(with_map.manifests)
+
+    env = [("BFB_VERSIONS", "custom-bundle=2.9.0")]
+    with_env = server.generate(APPS, Application("unversioned-bfb", plugin_name="dpf-render", env=env))
+    assert with_env.stdout == with_map.stdout
+
+
+def test_a_bad_parameter_is_named_in_the_error(server: CMPServer) -> None:
+    parameters = [{"name": "syncWaves", "string": "yes"}, {"name": "prune", "string": "true"}]
+    outcome = server.generate(APPS, Application("plain", plugin_name="dpf-render", parameters=parameters))
+    assert outcome.returncode == 2
+    assert outcome.stdout == b""
+    assert outcome.error is not None
+    assert 'error: parameter syncWaves: must be "true" or "false", not "yes"' in outcome.error
+    assert "error: parameter prune: unknown parameter (known: namespace, keepInputs" in outcome.error
+
+
+# --- errors and empty renders: what the UI shows ---------------------------------------------------------------
+
+
+def test_errors_reach_argo_cd_as_one_block(server: CMPServer) -> None:
+    outcome = server.generate(APPS, Application("broken", plugin_name="dpf-render"))
+    assert outcome.returncode == 1
+    assert outcome.stdout == b""
+    assert outcome.manifests == []
+    assert outcome.error is not None
+    lines = outcome.error.splitlines()
+    # What Argo CD shows after "Manifest generation error (cached): plugin sidecar failed. ...":
+    assert lines[0] == (
+        f'{GENERATE} exit status 1: dpf-render: cannot render app "dpf-example" (path broken at 4f1c2b9): '
+        "2 errors; no manifests were generated"
+    )
+    assert lines[1].startswith(
+        "error: dpudeployment.yaml: DPUDeployment dpf-operator-system/probe spec.dpus.bfb: "
+    ), lines[1]
+    assert "BFB 'no-such-bundle' not found" in lines[1]
+    assert lines[2].startswith(
+        "error: dpudeployment.yaml: DPUDeployment dpf-operator-system/probe spec.services.probe.serviceTemplate: "
+    ), lines[2]
+    assert len(lines) == 3
+    assert "Traceback" not in outcome.error
+
+
+def test_an_empty_render_is_refused(server: CMPServer) -> None:
+    outcome = server.generate(APPS, Application("empty", plugin_name="dpf-render"))
+    assert outcome.returncode == 1
+    assert outcome.stdout == b""
+    assert outcome.error is not None
+    assert outcome.error.startswith(f"{GENERATE} exit status 1: dpf-render: cannot render app")
+    assert "error: no DPF children were rendered: the app folder holds no DPUDeployment" in outcome.error
+    assert "prune" in outcome.error
+
+
+def test_a_missing_destination_namespace_is_explained_in_argo_cd_terms(server: CMPServer) -> None:
+    outcome = server.generate(APPS, Application("plain", namespace="", plugin_name="dpf-render"))
+    assert outcome.error is not None
+    assert "spec.destination.namespace" in outcome.error
+
+
+# --- kustomize folders ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("tool", ["kustomize", "kubectl"])
+def test_kustomize_folder_is_built_then_rendered(
+    plugin: Plugin, work_root: Path, tmp_path: Path, tool: str
+) -> None:
+    how = {
+        "kustomize": "scripts/install-tools.sh installs it",
+        "kubectl": "https://kubernetes.io/docs/tasks/tools/",
+    }[tool]
+    found = require_tool(tool, how)
+    only = tmp_path / "bin"
+    only.mkdir()
+    (only / tool).symlink_to(found)  # exactly one of the two, to test the fallback too
+    server = CMPServer(plugin, sidecar_env={"PATH": f"{VENV_BIN}:{only}"}, work_root=work_root)
+    outcome = server.generate(
+        APPS, Application("kustomize/overlay", namespace="ignored", plugin_name="dpf-render")
+    )
+    assert outcome.error is None, outcome.error
+    assert kinds(outcome.manifests) == ["BFB", "DPUFlavor", "DPUSet", "DPUService"]
+    # The kustomization's namespace and patch applied before rendering:
+    assert {m["metadata"]["namespace"] for m in outcome.manifests} == {"dpf-operator-system"}
+    service = outcome.manifests[-1]
+    assert service["spec"]["helmChart"]["values"]["interval"] == "10s"
+
+
+def test_a_kustomization_without_kustomize_or_kubectl_says_so(plugin: Plugin, work_root: Path) -> None:
+    server = CMPServer(plugin, sidecar_env={"PATH": str(VENV_BIN)}, work_root=work_root)
+    outcome = server.generate(APPS, Application("kustomize/overlay", plugin_name="dpf-render"))
+    assert outcome.error is not None
+    assert "holds a kustomization.yaml, but neither kustomize nor kubectl is on PATH" in outcome.error
+
+
+def test_a_failing_kustomize_build_is_reported_with_its_own_message(
+    plugin: Plugin, work_root: Path, tmp_path: Path
+) -> None:
+    fake = tmp_path / "bin" / "kustomize"
+    fake.parent.mkdir()
+    fake.write_text(
+        "#!/bin/sh\necho 'Error: accumulating resources: missing.yaml: no such file' >&2\nexit 1\n"
+    )
+    fake.chmod(0o755)
+    server = CMPServer(plugin, sidecar_env={"PATH": f"{VENV_BIN}:{fake.parent}"}, work_root=work_root)
+    outcome = server.generate(APPS, Application("kustomize/overlay", plugin_name="dpf-render"))
+    assert outcome.error is not None
+    assert (
+        "error: `kustomize build .` failed (exit 1): Error: accumulating resources: missing.yaml"
+        in outcome.error
+    )
+    assert outcome.stdout == b""
+
+
+# --- the sidecar's user: uid 999, no HOME, read-only checkout ------------------------------------------------------
+
+
+def sidecar_bin(root: Path) -> Path:
+    """A bin folder with a `dpf-render` that uid 999 can run.
+
+    This project's interpreter may sit where uid 999 cannot reach it (pyenv under a 0700 /root). Then a
+    venv of the system Python of the same version gets this venv's site-packages (its wheels are built for
+    that ABI) and a console script written as pip writes them.
+    """
+    try:
+        subprocess.run([sys.executable, "-c", "pass"], user=SIDECAR_UID, check=True, capture_output=True)
+    except (OSError, subprocess.CalledProcessError):
+        pass
+    else:
+        return VENV_BIN
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    system = shutil.which(version, path=SYSTEM_PATH)
+    if system is None:
+        pytest.skip(
+            f"{sys.executable} is not executable by uid {SIDECAR_UID} and there is no system {version}"
+        )
+    venv = root / "sidecar-venv"
+    subprocess.run([system, "-m", "venv", "--without-pip", str(venv)], check=True)
+    site_packages = next(p for p in sys.path if p.startswith(sys.prefix) and p.endswith("site-packages"))
+    (venv / "lib" / version / "site-packages" / "dpf-render-under-test.pth").write_text(
+        f"import site; site.addsitedir({site_packages!r})\n"
+    )
+    script = venv / "bin" / "dpf-render"
+    script.write_text(
+        f"#!{venv / 'bin' / 'python'}\nimport sys\nfrom kustomize_plugin.__main__ import main\nsys.exit(main())\n"
+    )
+    for path in [root, *root.rglob("*")]:
+        if not path.is_symlink():  # chmod would follow it to the system interpreter
+            path.chmod(0o755 if path.is_dir() or path == script else 0o644)
+    return venv / "bin"
+
+
+@pytest.fixture
+def sidecar_as_999(plugin: Plugin, work_root: Path) -> CMPServer:
+    if os.geteuid() != 0:
+        pytest.skip(f"running as uid {os.geteuid()}: dropping to uid {SIDECAR_UID} needs root")
+    bin_dir = sidecar_bin(work_root.parent)
+    return CMPServer(
+        plugin, sidecar_env={"PATH": f"{bin_dir}:{SYSTEM_PATH}"}, uid=SIDECAR_UID, work_root=work_root
+    )
+
+
+@pytest.mark.parametrize("app", ["plain", "kustomize/overlay"])
+def test_uid_999_without_home_on_a_read_only_checkout(
+    sidecar_as_999: CMPServer, server: CMPServer, app: str
+) -> None:
+    if app.startswith("kustomize") and not shutil.which("kustomize"):
+        require_tool(
+            "kubectl", "https://kubernetes.io/docs/tasks/tools/ (or kustomize: scripts/install-tools.sh)"
+        )
+    assert "HOME" not in sidecar_as_999.sidecar_env
+    request = Application(app, plugin_name="dpf-render", parameters=[{"name": "syncWaves", "string": "true"}])
+    before = owned_by_sidecar()
+    outcome = sidecar_as_999.generate(APPS, request, read_only=True)
+    assert outcome.error is None, outcome.error
+    assert outcome.stdout == server.generate(APPS, request).stdout
+    # Nothing left behind where uid 999 could write (the kustomize scratch HOME is removed too).
+    assert owned_by_sidecar() == before
+
+
+def owned_by_sidecar() -> set[Path]:
+    """Top-level entries of the world-writable places that belong to the sidecar's uid."""
+    found: set[Path] = set()
+    for place in (tempfile.gettempdir(), "/var/tmp", "/dev/shm"):
+        if os.path.isdir(place):
+            found.update(p for p in Path(place).iterdir() if p.lstat().st_uid == SIDECAR_UID)
+    return found
+
+
+def test_uid_999_discovery(sidecar_as_999: CMPServer) -> None:
+    assert sidecar_as_999.match(APPS, Application("plain"))
+
+
+# --- SIGTERM: Argo CD's timeout ------------------------------------------------------------------------------------
+
+
+def slow_kustomize(folder: Path) -> tuple[Path, Path]:
+    """A `kustomize` that records its pid, then hangs: the render is in flight when the timeout comes."""
+    folder.mkdir(parents=True)
+    marker = folder / "kustomize.pid"
+    script = folder / "kustomize"
+    script.write_text(
+        f"#!/bin/sh\necho $$ > {marker}.tmp && /bin/mv {marker}.tmp {marker}\nexec /bin/sleep 600\n"
+    )
+    script.chmod(0o755)
+    return script, marker
+
+
+def test_sigterm_from_argo_cd_stops_generate_within_the_grace_period(
+    plugin: Plugin, work_root: Path, tmp_path: Path
+) -> None:
+    script, marker = slow_kustomize(tmp_path / "bin")
+    server = CMPServer(plugin, sidecar_env={"PATH": f"{VENV_BIN}:{script.parent}"}, work_root=work_root)
+    outcome = server.generate(
+        APPS, Application("kustomize/overlay", plugin_name="dpf-render"), cancel_when=marker.exists
+    )
+    assert marker.exists(), "the timeout came while kustomize was running"
+    assert not outcome.killed, "dpf-render ignored SIGTERM until Argo CD's SIGKILL"
+    assert outcome.returncode != 0
+    assert outcome.stdout == b""
+    assert outcome.error is not None
+
+
+def test_sigterm_to_dpf_render_alone_takes_kustomize_down_too(tmp_path: Path) -> None:
+    script, marker = slow_kustomize(tmp_path / "bin")
+    env = {"PATH": f"{VENV_BIN}:{script.parent}", "ARGOCD_APP_NAMESPACE": "x"}
+    process = subprocess.Popen(
+        [str(VENV_BIN / "dpf-render"), "argocd", "generate"],
+        cwd=APPS / "kustomize" / "overlay",
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        wait_for(marker.exists, "the fake kustomize to start")
+        kustomize_pid = int(marker.read_text())
+        process.terminate()  # only dpf-render, not its process group
+        stdout, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == argocd.EXIT_TERMINATED
+    assert stdout == b""
+    assert b"terminated (SIGTERM)" in stderr
+    wait_for(lambda: not running(kustomize_pid), "kustomize to stop")
+
+
+def wait_for(condition: Any, what: str) -> None:
+    """Poll until `condition()`; a generous bound only so that a broken build fails instead of hanging."""
+    deadline = time.monotonic() + 60
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {what}")
+        time.sleep(0.02)
+
+
+def running(pid: int) -> bool:
+    """Alive and not a zombie (a zombie's parent is gone, nobody reaps it here)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state not in ("Z", "X")
+
+
+# --- the example Application ---------------------------------------------------------------------------------------
+
+
+def test_example_application_names_the_plugin_and_renders(
+    plugin: Plugin, server: CMPServer, tmp_path: Path
+) -> None:
+    (application,) = yamlio.load_documents(EXAMPLE_APPLICATION.read_text(encoding="utf-8"))
+    source = application["spec"]["source"]
+    assert source["plugin"]["name"] == plugin.full_name
+    announced = {p["name"] for p in plugin.static_parameters}
+    assert {p["name"] for p in source["plugin"].get("parameters", [])} <= announced
+    # The repository as Argo CD would check it out: the example folder at its path.
+    repo = tmp_path / "repo"
+    shutil.copytree(REPO / source["path"], repo / source["path"])
+    request = Application(
+        source["path"],
+        name=application["metadata"]["name"],
+        namespace=application["spec"]["destination"]["namespace"],
+        plugin_name=source["plugin"]["name"],
+        env=[(e["name"], e["value"]) for e in source["plugin"].get("env", [])],
+        parameters=source["plugin"].get("parameters"),
+    )
+    assert server.match(repo, request), "discovery would pick it too"
+    outcome = server.generate(repo, request)
+    assert outcome.error is None, outcome.error
+    assert set(kinds(outcome.manifests)) >= CHILD_KINDS
