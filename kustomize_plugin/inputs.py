@@ -9,6 +9,7 @@ from __future__ import annotations
 from . import model
 from . import results as R
 from .results import ResourceRef
+from .validate import schema
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -119,6 +120,11 @@ def index_inputs(items: list[Item], default_namespace: str) -> Inputs:
             )
             continue
         index.items_by_key[key] = item
+        problems = schema.check_object(item.obj, ref)
+        index.results.extend(problems)
+        if R.has_errors(problems):
+            index.invalid.add((kind, ref.namespace, ref.name))
+            continue
         source = model.Source(item.obj, ref)
         if kind == model.DEPLOYMENT:
             view, found = model.read_deployment(source)

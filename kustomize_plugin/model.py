@@ -136,11 +136,7 @@ class _Reader:
             values = self.get(expression, "values", f"{here}.values", list) or []
             if any(not isinstance(v, str) for v in values):
                 self.error(f"{here}.values", f"{here}.values must be a list of strings")
-        for extra in sorted(set(value) - {"matchLabels", "matchExpressions"}):
-            self.warn(
-                f"{path}.{extra}",
-                f"unknown field {path}.{extra} (a label selector has matchLabels and matchExpressions)",
-            )
+        # Unknown selector fields are reported once, with every other unknown field, by validate/schema.py.
         selector: dict[str, Any] = value
         return selector
 
@@ -319,7 +315,7 @@ def _read_dpus(r: _Reader, d: Deployment, dpus: Mapping[str, Any]) -> None:
 
     node_effect = r.get(dpus, "nodeEffect", "spec.dpus.nodeEffect", dict)
     if node_effect is None:
-        if "nodeEffect" not in dpus:
+        if dpus.get("nodeEffect") is None:  # absent, or null (which the API server prunes)
             r.warn(
                 "spec.dpus.nodeEffect", "spec.dpus.nodeEffect is not set; applying the default {drain: true}"
             )
@@ -327,7 +323,7 @@ def _read_dpus(r: _Reader, d: Deployment, dpus: Mapping[str, Any]) -> None:
         d.node_effect = dict(node_effect)
     strategy = r.get(dpus, "dpuSetStrategy", "spec.dpus.dpuSetStrategy", dict)
     if strategy is None:
-        if "dpuSetStrategy" not in dpus:
+        if dpus.get("dpuSetStrategy") is None:
             r.warn(
                 "spec.dpus.dpuSetStrategy",
                 "spec.dpus.dpuSetStrategy is not set; applying the default {type: RollingUpdate}",
@@ -443,7 +439,7 @@ class Template:
         self.doca_constraint: tuple[str, str] | None = (
             None  # (constraint, "status.versions" or "metadata.annotations")
         )
-        self.not_ready = False
+        self.not_ready: tuple[str, str] | None = None  # (status field, why), when its status says so
 
 
 def read_template(source: Source) -> tuple[Template | None, list[Result]]:
@@ -470,7 +466,7 @@ def read_template(source: Source) -> tuple[Template | None, list[Result]]:
         annotation = _annotations(source.obj).get(DOCA_VERSION_KEY)
         if isinstance(annotation, str):
             t.doca_constraint = (annotation, "metadata.annotations")
-    t.not_ready = _condition_false(status, "Ready")
+    t.not_ready = _template_not_ready(source.obj, status)
     if any(x.severity == R.ERROR for x in r.results):
         return None, r.results
     return t, r.results
@@ -616,6 +612,21 @@ def _nested_str(obj: Mapping[str, Any], *keys: str) -> str | None:
             return None
         value = value.get(key)
     return value if isinstance(value, str) and value else None
+
+
+def _template_not_ready(obj: Mapping[str, Any], status: Mapping[str, Any]) -> tuple[str, str] | None:
+    """DPF's readiness test of a template (Ready and observedGeneration == generation), on status present."""
+    if _condition_false(status, "Ready"):
+        return "status.conditions", "its Ready condition is False"
+    meta = obj.get("metadata")
+    generation = meta.get("generation") if isinstance(meta, dict) else None
+    observed = status.get("observedGeneration")
+    if isinstance(generation, int) and isinstance(observed, int) and observed != generation:
+        return (
+            "status.observedGeneration",
+            f"status.observedGeneration {observed} is not metadata.generation {generation}",
+        )
+    return None
 
 
 def _condition_false(status: Mapping[str, Any], condition_type: str) -> bool:

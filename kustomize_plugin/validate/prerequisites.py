@@ -62,7 +62,12 @@ def resolve(d: model.Deployment, inputs: Inputs) -> tuple[Resolved | None, list[
 
     bfb = inputs.bfbs.get((d.bfb_kind, ns, d.bfb))
     if bfb is None:
-        missing(d.bfb_kind, model.PROVISIONING_V1, d.bfb, "spec.dpus.bfb" if d.bfb_kind == model.BFB else "spec.dpus.blueFieldSoftware")
+        missing(
+            d.bfb_kind,
+            model.PROVISIONING_V1,
+            d.bfb,
+            "spec.dpus.bfb" if d.bfb_kind == model.BFB else "spec.dpus.blueFieldSoftware",
+        )
     elif bfb.phase is not None and bfb.phase != "Ready":
         out.append(
             R.warning(
@@ -96,17 +101,23 @@ def resolve(d: model.Deployment, inputs: Inputs) -> tuple[Resolved | None, list[
         else:
             templates[key] = template
             if template.not_ready:
+                field, why = template.not_ready
                 out.append(
                     R.warning(
-                        f"DPUServiceTemplate {ns}/{service.template} is not ready yet (its Ready condition is False); rendering anyway",
+                        f"DPUServiceTemplate {ns}/{service.template} is not ready yet ({why}); rendering anyway",
                         template.source.ref,
-                        "status.conditions",
+                        field,
                         condition=R.PREREQUISITES,
                     )
                 )
         configuration = inputs.configurations.get((ns, service.configuration))
         if configuration is None:
-            missing(model.CONFIGURATION, model.SVC_V1, service.configuration, f"spec.services.{key}.serviceConfiguration")
+            missing(
+                model.CONFIGURATION,
+                model.SVC_V1,
+                service.configuration,
+                f"spec.services.{key}.serviceConfiguration",
+            )
         elif configuration.deployment_service_name != key:
             out.append(
                 R.error(

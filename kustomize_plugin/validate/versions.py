@@ -25,17 +25,24 @@ _BUNDLE_NAME = re.compile(r"^bf-bundle-(\d+(?:\.\d+){1,2})-")
 
 def bfb_doca_version(bfb: model.Bfb, config: RenderConfig) -> str | None:
     """The DOCA version of a BFB: status, spec, the functionConfig override, then the bundle file name."""
+    found = doca_version_source(bfb, config)
+    return found[0] if found else None
+
+
+def doca_version_source(bfb: model.Bfb, config: RenderConfig) -> tuple[str, str | None] | None:
+    """(DOCA version, the BFB field it was read from; None for the functionConfig override), in SPEC §2.2 order."""
     if bfb.status_doca:
-        return bfb.status_doca
+        return bfb.status_doca, "status.versions.doca"
     if bfb.spec_doca:
-        return bfb.spec_doca
+        return bfb.spec_doca, "spec.versions.doca"
     override = config.bfb_versions.get(bfb.source.name)
     if override:
-        return override
-    for candidate in (bfb.file_name, bfb.url.rstrip("/").rsplit("/", 1)[-1] if bfb.url else None):
+        return override, None
+    url_name = bfb.url.rstrip("/").rsplit("/", 1)[-1] if bfb.url else None
+    for candidate, field in ((bfb.file_name, "spec.fileName"), (url_name, "spec.url")):
         match = _BUNDLE_NAME.match(candidate or "")
         if match:
-            return match.group(1)
+            return match.group(1), field
     return None
 
 
@@ -47,7 +54,8 @@ def check_versions(d: Deployment, resolved: Resolved, config: RenderConfig) -> l
 
     out: list[Result] = []
     kind = d.bfb_kind
-    version_text = bfb_doca_version(resolved.bfb, config)
+    found = doca_version_source(resolved.bfb, config)
+    version_text, version_field = found if found else (None, None)
     for _key, template in constrained:
         constraint_text, where = template.doca_constraint or ("", "")
         field = "status.versions" if where == "status.versions" else "metadata.annotations"
@@ -59,19 +67,25 @@ def check_versions(d: Deployment, resolved: Resolved, config: RenderConfig) -> l
             out.append(R.error(message, ref, field, condition=R.VERSION_MATCHING))
 
         if version_text is None:
+            where_to = (
+                "spec.versions with all four of bsp, doca, uefi and atf, a bundle file name bf-bundle-<doca>-<build>_..."
+                if kind == model.BFB
+                else "status.versions.doca"
+            )
             fail(
                 f"version constraint for '{model.DOCA_VERSION_KEY}' found in DPUServiceTemplate '{name}' cannot be "
-                f"checked: {kind} has no version for '{model.DOCA_VERSION_KEY}' (set status.versions.doca or "
-                f"spec.versions.doca on {kind} {resolved.bfb.source.name}, or bfbVersions in the functionConfig)"
+                f"checked: {kind} has no version for '{model.DOCA_VERSION_KEY}' (offline, give {kind} "
+                f"{resolved.bfb.source.name} {where_to}, or set bfbVersions in the functionConfig)"
             )
             continue
         try:
             version = constraints.parse_version(version_text)
         except constraints.ConstraintError as exc:
+            origin = "" if version_field else " (from bfbVersions in the functionConfig)"
             fail(
-                f"version '{version_text}' found in {kind} is not parsable: {exc}",
+                f"version '{version_text}' found in {kind} is not parsable: {exc}{origin}",
                 resolved.bfb.source.ref,
-                "spec",
+                version_field or "metadata.name",
             )
             continue
         try:
