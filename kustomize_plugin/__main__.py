@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 
@@ -24,6 +25,9 @@ def is_legacy_call(args: list[str]) -> bool:
 
 def main() -> None:
     """Dispatch without importing click on the KRM path: kustomize and kpt start dpf-render once per render."""
+    # One render per process, and nothing it builds is cyclic garbage: the cyclic collector would only
+    # rescan every module and object as they are created (~1.7 ms of a ~33 ms KRM run, more on a fleet).
+    gc.disable()
     args = sys.argv[1:]
     try:
         if not args and not os.environ.get(LEGACY_CONFIG_ENV):
@@ -34,6 +38,8 @@ def main() -> None:
             from .legacy import main as legacy_main
 
             code = legacy_main(args)
+        elif (rendered := _render_without_click(args)) is not None:
+            code = rendered
         else:
             from .cli import main as cli_main
 
@@ -50,8 +56,33 @@ def main() -> None:
             "please report it with the input that caused it (set DPF_RENDER_DEBUG=1 or pass --debug for a traceback).\n"
         )
         code = 3
-    sys.stdout.flush()
-    sys.exit(code)
+    _exit(code)
+
+
+def _render_without_click(args: list[str]) -> int | None:
+    """`render` with plain arguments runs without click: click and the CLI's commands would double its
+    start-up (issue 6). None for anything else (help, errors, other options): the click CLI handles it."""
+    if args[0] != "render":
+        return None
+    from .config import parse_render_args
+
+    parsed = parse_render_args(args[1:])
+    if parsed is None:
+        return None
+    from .output import render_command
+
+    return render_command(parsed.paths, parsed.config, parsed.output_dir)
+
+
+def _exit(code: int) -> None:
+    """Flush and leave without the interpreter's teardown, which frees every module and object one by one
+    (~4 ms of a ~33 ms KRM run): everything is written by now and dpf-render registers no exit handlers."""
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:
+        code = code or 1
+    os._exit(code)
 
 
 if __name__ == "__main__":

@@ -10,10 +10,10 @@ import sys
 
 import click
 
-from . import __version__, pipeline, yamlio
+from . import __version__, pipeline
 from . import results as R
 from .config import RenderConfig
-from .output import OutputError, plan_files, write_tree
+from .output import render_command
 from .sources import read_paths
 
 TYPE_CHECKING = False
@@ -158,18 +158,9 @@ def render(paths: tuple[str, ...], output_dir: str | None, **options: Any) -> No
       kustomize build overlays/prod | dpf-render render -
     """
     config = build_config(**options)
-    docs, results, code = render_paths(paths, config)
-    report(results)
+    code = render_command(paths, config, output_dir)
     if code != R.EXIT_OK:
         raise SystemExit(code)
-    if output_dir is None:
-        sys.stdout.write(yamlio.dump_stream(docs))
-        return
-    try:
-        write_tree(output_dir, plan_files(docs))
-    except OutputError as exc:
-        sys.stderr.write(f"error: {exc}\n")
-        raise SystemExit(R.EXIT_INPUT_ERROR) from None
 
 
 def main(args: Sequence[str]) -> int:

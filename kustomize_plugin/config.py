@@ -1,7 +1,8 @@
 """The render options: from the KRM functionConfig (typed kind or ConfigMap), CLI flags or Argo CD parameters.
 
 One `RenderConfig` whatever the source, so every mode renders the same children from the same options.
-Unknown keys and wrong types are errors naming the field (SPEC §3.1).
+Unknown keys and wrong types are errors naming the field (SPEC §3.1). `parse_render_args` reads the plain
+form of `dpf-render render`'s flags without click, for the command's start-up; click handles the rest.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from .results import ResourceRef
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
     from typing import Any
 
     from .results import Result
@@ -139,7 +140,7 @@ def from_function_config(obj: Any) -> tuple[RenderConfig, list[Result]]:
         return from_spec(spec, ref)
     if kind == "ConfigMap" and api_version == "v1":
         data = obj.get("data") or {}
-        if not isinstance(data, dict):
+        if not isinstance(data, dict) or not all(isinstance(k, str) for k in data):
             return RenderConfig(), [R.error("data must be a map of strings", ref, "data")]
         return from_spec(_configmap_spec(data), ref, base="data")
     return RenderConfig(), [
@@ -176,3 +177,76 @@ def _boolean(value: Any) -> bool | None:
     if isinstance(value, str) and value.lower() in ("true", "false"):
         return value.lower() == "true"
     return None
+
+
+class RenderArgs:
+    """`dpf-render render`'s arguments: the inputs, the options, and the output folder (None: stdout)."""
+
+    __slots__ = ("config", "output_dir", "paths")
+
+    def __init__(self, paths: list[str], config: RenderConfig, output_dir: str | None) -> None:
+        self.paths = paths
+        self.config = config
+        self.output_dir = output_dir
+
+
+_RENDER_FLAGS = {
+    "--keep-inputs": "keep_inputs",
+    "--allow-empty": "allow_empty",
+    "--strict": "strict",
+    "--sync-waves": "sync_waves",
+    "--sync-options": "sync_options",
+}
+_RENDER_VALUES = {"-n": "namespace", "--namespace": "namespace", "-o": "output", "--output": "output"}
+
+
+def parse_render_args(args: Sequence[str]) -> RenderArgs | None:
+    """`render`'s arguments read without click, when they are plain; else None, and the click CLI takes them.
+
+    Plain means: paths (`-` for stdin), the flags, `-n/--namespace NS`, `-o/--output DIR` once each and
+    `--bfb-version NAME=VERSION`, each value a separate argument that does not start with `-`. Everything
+    else (help, a typo, `--opt=value`, a repeated value, an unreadable NAME=VERSION, `--`) is click's to
+    handle or to refuse, so this never accepts what click would not, nor means something else by it.
+    tests/test_robustness.py checks it against click on every combination. Why: importing click and the
+    CLI's commands would double `render`'s start-up, and CI and Argo CD run it once per application.
+    """
+    paths: list[str] = []
+    flags: dict[str, bool] = {}
+    values: dict[str, str] = {}
+    versions: dict[str, str] = {}
+    position = 0
+    while position < len(args):
+        arg = args[position]
+        position += 1
+        if arg == "-" or not arg.startswith("-"):
+            paths.append(arg)
+        elif arg in _RENDER_FLAGS:
+            flags[_RENDER_FLAGS[arg]] = True
+        elif arg in _RENDER_VALUES or arg == "--bfb-version":
+            if position >= len(args) or args[position].startswith("-"):
+                return None
+            value = args[position]
+            position += 1
+            if arg == "--bfb-version":
+                name, sep, version = value.partition("=")
+                if not sep or not name or not version or name in versions:
+                    return None
+                versions[name] = version
+            elif _RENDER_VALUES[arg] in values:
+                return None
+            else:
+                values[_RENDER_VALUES[arg]] = value
+        else:
+            return None
+    if not paths:
+        return None
+    config = RenderConfig(
+        namespace=values.get("namespace", ""),
+        keep_inputs=flags.get("keep_inputs", False),
+        allow_empty=flags.get("allow_empty", False),
+        strict=flags.get("strict", False),
+        bfb_versions=versions,
+        sync_waves=flags.get("sync_waves", False),
+        sync_options=flags.get("sync_options", False),
+    )
+    return RenderArgs(paths, config, values.get("output"))

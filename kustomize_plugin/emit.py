@@ -1,10 +1,14 @@
 """Output order (SPEC §3.1): children grouped by DPUDeployment, in kind order, then by name; keys canonical.
 
 Generated objects start with apiVersion, kind, metadata, spec and have every map sorted below that, so
-their bytes depend on nothing but their content. Pass-through items keep their own key order.
+their bytes depend on nothing but their content. Pass-through items keep their own key order. The emitter
+can write a child in this order straight from the built dict (`yamlio.dump_canonical` with `TOP_KEYS`);
+`canonical` makes the ordered copy for callers that want the objects themselves.
 """
 
 from __future__ import annotations
+
+from .yamlio import sort_keys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -12,20 +16,20 @@ if TYPE_CHECKING:
 
 KIND_ORDER = ("DPUSet", "DPUService", "DPUServiceInterface", "DPUServiceChain")
 _KIND_RANK = {kind: i for i, kind in enumerate(KIND_ORDER)}
-_TOP_KEYS = ("apiVersion", "kind", "metadata", "spec")
+TOP_KEYS = ("apiVersion", "kind", "metadata", "spec")
 
 
 def canonical(obj: dict[str, Any]) -> dict[str, Any]:
     """A new object: the four top keys first, then the rest sorted; all nested maps sorted."""
-    out = {key: _sorted(obj[key]) for key in _TOP_KEYS if key in obj}
-    for key in sorted(k for k in obj if k not in _TOP_KEYS):
+    out = {key: _sorted(obj[key]) for key in TOP_KEYS if key in obj}
+    for key in sort_keys(k for k in obj if k not in TOP_KEYS):
         out[key] = _sorted(obj[key])
     return out
 
 
 def _sorted(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: _sorted(value[k]) for k in sorted(value)}
+        return {k: _sorted(value[k]) for k in sort_keys(value)}
     if isinstance(value, list):
         return [_sorted(v) for v in value]
     return value
@@ -35,6 +39,11 @@ def child_sort_key(obj: dict[str, Any]) -> tuple[int, str]:
     return (_KIND_RANK.get(obj["kind"], len(KIND_ORDER)), obj["metadata"]["name"])
 
 
+def order_raw(children: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One DPUDeployment's children in kind order, then by name, as built."""
+    return sorted(children, key=child_sort_key)
+
+
 def order_children(children: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One DPUDeployment's children in kind order, then by name, each canonical."""
-    return [canonical(c) for c in sorted(children, key=child_sort_key)]
+    return [canonical(c) for c in order_raw(children)]

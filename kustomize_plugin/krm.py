@@ -4,6 +4,8 @@ With no arguments dpf-render reads stdin: a `config.kubernetes.io/v1` ResourceLi
 ResourceList back, always with `results`, and with the input items unchanged when anything failed; a plain
 YAML stream gets the final manifests as a stream, or nothing and exit 1. This module imports neither click
 nor anything else the function does not need, so it starts fast (kustomize and Argo CD start it per render).
+The children are built while the output is written, one DPUDeployment at a time, and the output goes out
+in one piece at the end: a run that is stopped before then writes nothing at all.
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ import os
 import sys
 
 from . import config as config_mod
-from . import pipeline, yamlio
+from . import emit, pipeline, yamlio
 from . import results as R
-from .inputs import Item
+from .inputs import Item, kind_of
+from .output import utf8, write_whole
 from .sources import items_from_text, object_problem, read_paths
 
 TYPE_CHECKING = False
@@ -29,6 +32,7 @@ RESOURCE_LIST = "ResourceList"
 # Orchestrator bookkeeping that must not be echoed as ours (kustomize and kpt add them to what they send).
 ORCHESTRATOR_PREFIXES = ("internal.config.kubernetes.io/", "kustomize.config.k8s.io/")
 ORCHESTRATOR_KEYS = ("config.kubernetes.io/path", "config.kubernetes.io/index", "config.k8s.io/id")
+CONFIG_KIND = (config_mod.API_VERSION, config_mod.KIND)
 
 
 class Request:
@@ -68,7 +72,7 @@ def parse_request(data: bytes, *, max_bytes: int = yamlio.DEFAULT_MAX_BYTES) -> 
         for i, obj in enumerate(items):
             problem = object_problem(obj)
             if problem:
-                request.results.append(R.error(f"items[{i}] {problem}", condition=None))
+                request.results.append(R.error(f"items[{i}] {problem}", _ref_of(obj), condition=None))
             else:
                 request.items.append(Item(obj, i))
         request.function_config = doc.get("functionConfig")
@@ -84,10 +88,16 @@ def items_from_text_docs(docs: list[Any]) -> tuple[list[Item], list[Result]]:
     for index, doc in enumerate(docs):
         problem = object_problem(doc)
         if problem:
-            out.append(R.error(f"<stdin>: document {index} {problem}", condition=None))
+            out.append(R.error(f"<stdin>: document {index} {problem}", _ref_of(doc), condition=None))
         else:
             items.append(Item(doc, index))
     return items, out
+
+
+def _ref_of(obj: Any) -> R.ResourceRef | None:
+    """What can be said about a broken item: its kind and name when it has them (a result needs a kind
+    to carry a resourceRef)."""
+    return R.ResourceRef.of(obj) if isinstance(obj, dict) else None
 
 
 def resource_list(items: list[Any], results: list[Result], function_config: Any = None) -> dict[str, Any]:
@@ -100,53 +110,105 @@ def resource_list(items: list[Any], results: list[Result], function_config: Any 
     return out
 
 
-def load_generator_files(config: RenderConfig, *, base: str) -> tuple[list[Item], list[Result]]:
+def load_generator_files(
+    config: RenderConfig, *, base: str, max_bytes: int = yamlio.DEFAULT_MAX_BYTES
+) -> tuple[list[Item], list[Result]]:
     """Generator mode: kustomize passes only the functionConfig, so inputs come from `spec.files`."""
-    paths = [p if os.path.isabs(p) else os.path.join(base, p) for p in config.files]
-    items, found = read_paths(paths)
+    # normpath: a missing file is reported as /repo/base/x.yaml, not /repo/overlay/../base/x.yaml.
+    paths = [os.path.normpath(os.path.join(base, p)) for p in config.files]
+    items, found = read_paths(paths, max_bytes=max_bytes)
     for item in items:
         if item.file_path is not None:
             item.file_path = os.path.relpath(item.file_path, base)
     return items, found
 
 
-def process(request: Request, *, cwd: str) -> tuple[list[Any], list[Result], int]:
-    """The function itself: (output items, results, exit code)."""
+class Outcome:
+    """The function's decision: the plan to write (when it succeeded), the results and the exit code."""
+
+    __slots__ = ("code", "plan", "results")
+
+    def __init__(self, plan: pipeline.Plan | None, results: list[Result], code: int) -> None:
+        self.plan = plan
+        self.results = results
+        self.code = code
+
+
+def decide(request: Request, *, cwd: str, max_bytes: int = yamlio.DEFAULT_MAX_BYTES) -> Outcome:
+    """Every check and result of the function; the children are built later, while they are written."""
     config, found = config_mod.from_function_config(request.function_config)
     results = request.results + found
     items = request.items
     if config.files:
-        extra, found = load_generator_files(config, base=cwd)
+        extra, found = load_generator_files(config, base=cwd, max_bytes=max_bytes)
         results += found
-        function_config = request.function_config
-        # The functionConfig arrives as an item too in generator mode; it is not an input object.
-        items = [i for i in items if i.obj is not function_config and i.obj != function_config] + extra
+        # kustomize's generator mode also sends the functionConfig as an item, with index and id annotations of
+        # its own, so it never equals the functionConfig. It passes through like any foreign item (it is
+        # local-config, kustomize drops it). Never drop it: under kpt the same object is the package's config
+        # file, and kpt deletes the files of dropped items.
+        items = items + extra
         for position, item in enumerate(items):
             item.position = position
+    elif not config.allow_empty and items and all(kind_of(i.obj) == CONFIG_KIND for i in items):
+        results.append(
+            R.error(
+                "dpf-render received nothing but its own config (kustomize generator mode) and spec.files lists "
+                "no inputs: list the DPF files under spec.files, or list dpf-render under transformers: instead"
+            )
+        )
     if R.has_errors(results):
-        return [i.obj for i in request.items], R.sort_results(results), R.EXIT_INPUT_ERROR
+        return Outcome(None, R.sort_results(results), R.EXIT_INPUT_ERROR)
     mode = pipeline.KRM if request.resource_list else pipeline.FINAL
-    output, found = pipeline.run(items, config, mode=mode)
-    results = R.sort_results(results + found)
+    planned = pipeline.plan(items, config, mode=mode)
+    results = R.sort_results(results + planned.results)
     code = R.exit_code(results, strict=config.strict)
-    if code != R.EXIT_OK:
-        return [i.obj for i in request.items], results, code
-    return output, results, code
+    return Outcome(planned if code == R.EXIT_OK else None, results, code)
+
+
+def process(
+    request: Request, *, cwd: str, max_bytes: int = yamlio.DEFAULT_MAX_BYTES
+) -> tuple[list[Any], list[Result], int]:
+    """The function itself: (output items, results, exit code); the input items when it failed."""
+    outcome = decide(request, cwd=cwd, max_bytes=max_bytes)
+    if outcome.plan is None:
+        return [i.obj for i in request.items], outcome.results, outcome.code
+    output = outcome.plan.kept + [emit.canonical(c) for c in outcome.plan.generated()]
+    return output, outcome.results, outcome.code
+
+
+def render_output(request: Request, outcome: Outcome) -> str:
+    """What goes to stdout: a ResourceList (always, in KRM mode), else the stream (only on success)."""
+    return "".join(output_pieces(request, outcome))
+
+
+def output_pieces(request: Request, outcome: Outcome) -> list[str]:
+    """`render_output` in pieces, one or a few per object, to write without joining them all in memory."""
+    planned = outcome.plan
+    if request.resource_list:
+        items: Any = [i.obj for i in request.items]
+        if planned is not None:
+            items = yamlio.Generated(planned.documents, emit.TOP_KEYS)
+        return yamlio.dump_document_pieces(resource_list(items, outcome.results, request.function_config))
+    if planned is None:
+        return []
+    return list(yamlio.dump_generated_stream(planned.documents(), emit.TOP_KEYS))
 
 
 def main(stdin: BinaryIO | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     stdin = stdin if stdin is not None else sys.stdin.buffer
-    stdout = stdout if stdout is not None else sys.stdout
-    stderr = stderr if stderr is not None else sys.stderr
-    data = stdin.read(yamlio.DEFAULT_MAX_BYTES + 1)
-    request = parse_request(data)
-    output, results, code = process(request, cwd=os.getcwd())
-    stderr.write(R.stderr_lines(results))
-    if request.resource_list:
-        stdout.write(yamlio.dump_document(resource_list(output, results, request.function_config)))
-    elif code == R.EXIT_OK:
-        stdout.write(yamlio.dump_stream(output))
-    return code
+    stdout = stdout if stdout is not None else utf8(sys.stdout)
+    stderr = stderr if stderr is not None else utf8(sys.stderr)
+    try:
+        max_bytes = yamlio.max_input_bytes()
+    except ValueError as exc:
+        stderr.write(f"dpf-render: {exc}\n")
+        return R.EXIT_USAGE
+    request = parse_request(stdin.read(max_bytes + 1), max_bytes=max_bytes)
+    outcome = decide(request, cwd=os.getcwd(), max_bytes=max_bytes)
+    pieces = output_pieces(request, outcome)
+    write_whole(stderr, R.stderr_lines(outcome.results))
+    write_whole(stdout, pieces)
+    return outcome.code
 
 
-__all__ = ["items_from_text", "main", "parse_request", "process", "resource_list"]
+__all__ = ["decide", "items_from_text", "main", "parse_request", "process", "render_output", "resource_list"]

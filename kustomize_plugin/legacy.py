@@ -18,6 +18,7 @@ import sys
 from . import config as config_mod
 from . import krm, yamlio
 from . import results as R
+from .output import utf8, write_whole
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -43,11 +44,16 @@ def main(
 ) -> int:
     """Run as kustomize's legacy exec plugin: `args` is `[config file]`, or empty with the config in the env."""
     stdin = stdin if stdin is not None else sys.stdin.buffer
-    stdout = stdout if stdout is not None else sys.stdout
-    stderr = stderr if stderr is not None else sys.stderr
+    stdout = stdout if stdout is not None else utf8(sys.stdout)
+    stderr = stderr if stderr is not None else utf8(sys.stderr)
     environ = environ if environ is not None else os.environ
-    data = b"" if _is_terminal(stdin) else stdin.read(yamlio.DEFAULT_MAX_BYTES + 1)
-    request = krm.parse_request(data)
+    try:
+        max_bytes = yamlio.max_input_bytes(environ)
+    except ValueError as exc:
+        stderr.write(f"dpf-render: {exc}\n")
+        return R.EXIT_USAGE
+    data = b"" if _is_terminal(stdin) else stdin.read(max_bytes + 1)
+    request = krm.parse_request(data, max_bytes=max_bytes)
     if request.resource_list and not args:
         # The env var leaked into an exec KRM function call (kustomize run inside a legacy plugin):
         # a ResourceList carries its own functionConfig and wants one back.
@@ -59,10 +65,12 @@ def main(
         return R.EXIT_USAGE
     request.function_config = function_config
     request.resource_list = True  # KRM semantics (SPEC §2.8), written back below as a plain stream
-    output, results, code = krm.process(request, cwd=cwd if cwd is not None else os.getcwd())
-    stderr.write(R.stderr_lines(results))
+    output, results, code = krm.process(
+        request, cwd=cwd if cwd is not None else os.getcwd(), max_bytes=max_bytes
+    )
+    write_whole(stderr, R.stderr_lines(results))
     if code == R.EXIT_OK:
-        stdout.write(yamlio.dump_stream(output))
+        write_whole(stdout, yamlio.dump_stream(output))
     return code
 
 

@@ -1,28 +1,100 @@
-"""Writing a render to a folder: one file per object at `<namespace>/<kind>_<name>.yaml`, all or nothing.
+"""The `render` command's output: a YAML stream on stdout, or one file per object under a folder, all or nothing.
 
-The new tree is written beside the target and swapped in with renames, so an interrupted run leaves the
-folder as it was; paths are built from validated name parts only, so nothing can land outside it.
+Files go to `<namespace>/<kind>_<name>.yaml`. The new tree is written beside the target and swapped in with
+renames, so an interrupted run (SIGTERM, Ctrl-C) leaves the folder as it was and removes its staging copy;
+paths are built from validated name parts only, so nothing can land outside it. The stream goes out in one
+piece at the end, with termination signals held back while it is written: whole or not at all. Nothing here
+imports click, so `render` can run without it (click and the CLI's commands would double its start-up).
 """
 
 from __future__ import annotations
 
+import _signal  # type: ignore[import-not-found]  # `signal` without its enums: 0.5 ms less start-up
 import os
-import re
-import shutil
-import signal
-import tempfile
+import sys
 
-from . import yamlio
+from . import emit, pipeline, yamlio
+from . import results as R
+from .sources import read_paths
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
+    from collections.abc import Iterable, Sequence
+    from typing import Any, BinaryIO, Self, TextIO
 
-_SAFE_PART = re.compile(r"^[A-Za-z0-9][-A-Za-z0-9_.]*$")
+    from .config import RenderConfig
+
+_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+_PART_CHARS = _ALNUM | {"-", "_", "."}
+_HELD_SIGNALS = frozenset({_signal.SIGTERM, _signal.SIGINT, _signal.SIGHUP})
 
 
 class OutputError(Exception):
     """The render cannot be written as files (an unsafe or colliding name)."""
+
+
+def render_command(
+    paths: Sequence[str],
+    config: RenderConfig,
+    output_dir: str | None = None,
+    *,
+    stdin: BinaryIO | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    """`dpf-render render PATH... [-o DIR]`: read, render as final manifests, report, write; the exit code.
+
+    Problems go to stderr, one line each; on any error nothing is written. The children are built while
+    they are written, one DPUDeployment at a time.
+    """
+    stdin = stdin if stdin is not None else sys.stdin.buffer
+    stdout = stdout if stdout is not None else utf8(sys.stdout)
+    stderr = stderr if stderr is not None else utf8(sys.stderr)
+    items, found = read_paths(paths, stdin=stdin)
+    if R.has_errors(found):
+        write_whole(stderr, R.stderr_lines(R.sort_results(found)))
+        return R.EXIT_INPUT_ERROR
+    planned = pipeline.plan(items, config, mode=pipeline.FINAL)
+    results = R.sort_results(found + planned.results)
+    write_whole(stderr, R.stderr_lines(results))
+    code = R.exit_code(results, strict=config.strict)
+    if code != R.EXIT_OK:
+        return code
+    if output_dir is None:
+        write_whole(stdout, list(yamlio.dump_generated_stream(planned.documents(), emit.TOP_KEYS)))
+        return R.EXIT_OK
+    try:
+        write_tree(output_dir, _plan_generated(planned.documents()))
+    except OutputError as exc:
+        write_whole(stderr, f"error: {exc}\n")
+        return R.EXIT_INPUT_ERROR
+    return R.EXIT_OK
+
+
+def utf8(stream: TextIO) -> TextIO:
+    """The process's stdout or stderr, writing UTF-8 whatever the locale (Kubernetes YAML is UTF-8; a
+    Latin-1 locale or PYTHONIOENCODING would otherwise fail on the first non-Latin-1 character)."""
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    reconfigure = getattr(stream, "reconfigure", None)
+    if encoding != "utf8" and reconfigure is not None:
+        reconfigure(encoding="utf-8")
+    return stream
+
+
+def write_whole(stream: TextIO, text: str | list[str]) -> None:
+    """Write and flush `text` (or its pieces, in order) with termination signals held back: whoever stops
+    dpf-render gets the whole output or nothing, never half of it (a held signal takes effect right after)."""
+    if not text:
+        return
+    previous = _signal.pthread_sigmask(_signal.SIG_BLOCK, _HELD_SIGNALS)
+    try:
+        if isinstance(text, str):
+            stream.write(text)
+        else:
+            stream.writelines(text)
+        stream.flush()
+    finally:
+        _signal.pthread_sigmask(_signal.SIG_SETMASK, previous)
 
 
 def relative_path(obj: dict[str, Any]) -> str:
@@ -32,7 +104,7 @@ def relative_path(obj: dict[str, Any]) -> str:
     name = str(metadata.get("name", ""))
     namespace = metadata.get("namespace")
     for part in (kind, name, namespace) if namespace else (kind, name):
-        if not isinstance(part, str) or not _SAFE_PART.match(part) or part in (".", ".."):
+        if not _is_safe_part(part):
             raise OutputError(
                 f"cannot write {obj.get('kind')} {namespace or ''}/{name} to a file: unsafe name part {part!r}"
             )
@@ -40,40 +112,57 @@ def relative_path(obj: dict[str, Any]) -> str:
     return f"{namespace}/{filename}" if namespace else filename
 
 
+def _is_safe_part(part: object) -> bool:
+    """`[A-Za-z0-9][-A-Za-z0-9_.]*`: no separator, no leading dot or dash, nothing outside ASCII."""
+    return isinstance(part, str) and bool(part) and part[0] in _ALNUM and _PART_CHARS.issuperset(part)
+
+
 def plan_files(docs: list[Any]) -> dict[str, str]:
     """Relative path → content, refusing two objects at one path."""
+    return _plan_generated((doc, False) for doc in docs)
+
+
+def _plan_generated(documents: Iterable[tuple[Any, bool]]) -> dict[str, str]:
+    """`plan_files` of (object, generated?) pairs; generated objects are written in canonical key order."""
     files: dict[str, str] = {}
-    for doc in docs:
+    for doc, generated in documents:
         path = relative_path(doc)
         if path in files:
             raise OutputError(f"two objects would be written to {path}")
-        files[path] = yamlio.dump_document(doc)
+        files[path] = yamlio.dump_canonical(doc, emit.TOP_KEYS) if generated else yamlio.dump_document(doc)
     return files
 
 
 def write_tree(directory: str, files: dict[str, str]) -> None:
     """Replace `directory` with exactly `files`, atomically with respect to interruption."""
+    import shutil
+    import tempfile
+
     target = os.path.abspath(directory)
     parent = os.path.dirname(target)
     os.makedirs(parent, exist_ok=True)
-    staging = tempfile.mkdtemp(prefix=f".{os.path.basename(target)}.new-", dir=parent)
-    try:
-        for path, content in sorted(files.items()):
-            full = os.path.join(staging, path)
-            os.makedirs(os.path.dirname(full), exist_ok=True)
-            with open(full, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(content)
-        _swap(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    with _Interruption() as interruption:
+        staging = tempfile.mkdtemp(prefix=f".{os.path.basename(target)}.new-", dir=parent)
+        try:
+            for path, content in sorted(files.items()):
+                full = os.path.join(staging, path)
+                os.makedirs(os.path.dirname(full), exist_ok=True)
+                with open(full, "w", encoding="utf-8", newline="\n") as handle:
+                    handle.write(content)
+            interruption.committed = True
+            _swap(staging, target)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
 
 
 def _swap(staging: str, target: str) -> None:
-    """Move the staged tree into place; signals wait until both renames are done."""
+    """Move the staged tree into place (no signal can land between the two renames), then drop the old one."""
+    import shutil
+    import tempfile
+
     old = None
-    blocked = {signal.SIGTERM, signal.SIGINT, signal.SIGHUP}
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
+    previous = _signal.pthread_sigmask(_signal.SIG_BLOCK, _HELD_SIGNALS)
     try:
         if os.path.lexists(target):
             old = tempfile.mkdtemp(prefix=f".{os.path.basename(target)}.old-", dir=os.path.dirname(target))
@@ -81,6 +170,50 @@ def _swap(staging: str, target: str) -> None:
             os.rename(target, old)
         os.rename(staging, target)
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        _signal.pthread_sigmask(_signal.SIG_SETMASK, previous)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+class _Interruption:
+    """SIGTERM, SIGHUP or Ctrl-C while the new tree is staged: unwind (exit 128 + signal) so that the staging
+    copy is removed, instead of dying on the spot and leaving it behind. Once `committed` (the new tree is
+    complete), a signal waits until the swap and the removal of the old tree are done. Python runs signal
+    handlers in the main thread only; elsewhere the default actions stay."""
+
+    __slots__ = ("committed", "pending", "previous")
+
+    def __init__(self) -> None:
+        self.previous: dict[int, Any] = {}
+        self.committed = False
+        self.pending: int | None = None
+
+    def __enter__(self) -> Self:
+        defaults = {
+            _signal.SIGTERM: _signal.SIG_DFL,
+            _signal.SIGHUP: _signal.SIG_DFL,
+            _signal.SIGINT: _signal.default_int_handler,
+        }
+        try:
+            for signum, default in defaults.items():
+                if _signal.getsignal(signum) == default:  # an ignored signal stays ignored
+                    self.previous[signum] = _signal.signal(signum, self.handle)
+        except ValueError:  # not the main thread
+            self.restore()
+        return self
+
+    def handle(self, signum: int, frame: object) -> None:  # noqa: ARG002 - the signal handler signature
+        if self.committed:
+            self.pending = signum
+            return
+        raise SystemExit(128 + signum)
+
+    def restore(self) -> None:
+        for signum, handler in self.previous.items():
+            _signal.signal(signum, handler)
+        self.previous.clear()
+
+    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
+        self.restore()
+        if self.pending is not None and kind is None:
+            raise SystemExit(128 + self.pending)

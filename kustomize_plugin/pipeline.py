@@ -2,10 +2,14 @@
 
 The only entry the adapters (KRM function, CLI, Argo CD plugin) call. Pure: no stdio, environment, clock or
 filesystem. Every problem is collected as a result; a DPUDeployment with an error emits nothing, and the
-caller decides from the results whether anything is written at all.
+caller decides from the results whether anything is written at all. `plan` does the same work but leaves
+the children to be built one DPUDeployment at a time while they are written (a fleet's memory then stays at
+the size of its output text).
 """
 
 from __future__ import annotations
+
+import gc
 
 from . import emit, naming
 from . import results as R
@@ -23,6 +27,7 @@ from .validate.versions import check_versions
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from typing import Any
 
     from .config import RenderConfig
@@ -49,19 +54,70 @@ class Render:
         self.children = 0
 
 
+class Plan:
+    """A render decided but not yet built: results, revisions and the kept inputs; children built on demand.
+
+    Building and emitting the children of one DPUDeployment at a time keeps a fleet's memory at the size of
+    its output text, and lets the emitter write them in canonical order without sorted copies.
+    """
+
+    __slots__ = ("children", "config", "kept", "results", "revisions")
+
+    def __init__(self, config: RenderConfig) -> None:
+        self.config = config
+        self.kept: list[Any] = []  # the input items that stay, in input order
+        self.results: list[Result] = []
+        self.revisions: list[DeploymentRevision] = []
+        self.children = 0
+
+    def generated(self) -> Iterator[dict[str, Any]]:
+        """Every child, in output order, as built (keys not yet canonical: see `emit.canonical`)."""
+        for revision in self.revisions:
+            yield from raw_children(revision, self.config)
+
+    def documents(self) -> Iterator[tuple[Any, bool]]:
+        """The output in order, as (object, generated?) pairs; generated objects still need canonical order."""
+        for obj in self.kept:
+            yield obj, False
+        for child in self.generated():
+            yield child, True
+
+
 def run(items: list[Item], config: RenderConfig, *, mode: str = FINAL) -> tuple[list[Any], list[Result]]:
     render = render_items(items, config, mode=mode)
     return render.items, render.results
 
 
 def render_items(items: list[Item], config: RenderConfig, *, mode: str = FINAL) -> Render:
+    planned = plan(items, config, mode=mode)
     out = Render()
+    out.results = planned.results
+    out.revisions = planned.revisions
+    out.children = planned.children
+    out.items = planned.kept + [emit.canonical(c) for c in planned.generated()]
+    return out
+
+
+def plan(items: list[Item], config: RenderConfig, *, mode: str = FINAL) -> Plan:
+    """Index, validate and plan every DPUDeployment; every result is known when this returns."""
+    # Planning builds views and revisions, none of them cyclic: the cyclic collector would only rescan the
+    # growing set of live objects again and again (a fleet ten times larger would take twelve times longer).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _plan(items, config, mode)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _plan(items: list[Item], config: RenderConfig, mode: str) -> Plan:
+    out = Plan(config)
     inputs = index_inputs(items, config.namespace)
     results: list[Result] = list(inputs.results)
     consumed: set[int] = set()
     prerequisites: set[int] = set()
     expanded: set[str] = set()
-    children: list[dict[str, Any]] = []
     for item, deployment in inputs.deployments:
         resolved, found = resolve(deployment, inputs)
         results.extend(found)
@@ -77,14 +133,14 @@ def render_items(items: list[Item], config: RenderConfig, *, mode: str = FINAL) 
         if revision is None:
             continue
         out.revisions.append(revision)
+        out.children += count_children(revision)
         expanded.add(revision.owner)
         consumed.add(id(item.obj))
         consumed.update(id(t.source.obj) for t in resolved.templates.values())
         consumed.update(id(c.source.obj) for c in resolved.configurations.values())
         prerequisites.update((id(resolved.bfb.source.obj), id(resolved.flavor.source.obj)))
-        children.extend(build_children(revision, config))
     out.results = R.sort_results(results)
-    if not children and not config.allow_empty and not R.has_errors(out.results):
+    if not out.children and not config.allow_empty and not R.has_errors(out.results):
         out.results.append(
             R.error(
                 "no DPF children were rendered: the inputs hold no DPUDeployment. An empty render is refused because "
@@ -92,13 +148,24 @@ def render_items(items: list[Item], config: RenderConfig, *, mode: str = FINAL) 
                 "set allowEmpty (--allow-empty) if this is intended."
             )
         )
-    out.children = len(children)
-    out.items = _pass_through(items, consumed, prerequisites, expanded, config, mode) + children
+    out.kept = _pass_through(items, consumed, prerequisites, expanded, config, mode)
     return out
 
 
+def count_children(revision: DeploymentRevision) -> int:
+    """How many objects `build_children` makes for the revision, without building them."""
+    count = len(revision.deployment.dpu_sets) + len(revision.services)
+    count += sum(len(service.interfaces) for service in revision.services)
+    return count + (revision.chain is not None)
+
+
 def build_children(revision: DeploymentRevision, config: RenderConfig) -> list[dict[str, Any]]:
-    """All children of one DPUDeployment, in emit order."""
+    """All children of one DPUDeployment, in emit order, each canonical."""
+    return [emit.canonical(c) for c in raw_children(revision, config)]
+
+
+def raw_children(revision: DeploymentRevision, config: RenderConfig) -> list[dict[str, Any]]:
+    """All children of one DPUDeployment in emit order, keys as built (`emit.canonical` orders them)."""
     d = revision.deployment
     built = [generate_dpuset(revision, s) for s in d.dpu_sets]
     for service in revision.services:
@@ -114,7 +181,7 @@ def build_children(revision: DeploymentRevision, config: RenderConfig) -> list[d
         built = [
             annotate(c, wave=waves.get((c["kind"], c["metadata"]["name"])), options=options) for c in built
         ]
-    return emit.order_children(built)
+    return emit.order_raw(built)
 
 
 def _pass_through(

@@ -47,11 +47,16 @@ def list_files(paths: Iterable[str]) -> tuple[list[str], list[Result]]:
 
 
 def items_from_text(
-    text: str, *, source: str, file_path: str | None, start: int = 0
+    text: str,
+    *,
+    source: str,
+    file_path: str | None,
+    start: int = 0,
+    max_bytes: int = yamlio.DEFAULT_MAX_BYTES,
 ) -> tuple[list[Item], list[Result]]:
     """Items of one YAML stream; documents that are not objects are errors naming their position."""
     try:
-        docs = yamlio.load_documents(text, source=source)
+        docs = yamlio.load_documents(text, source=source, max_bytes=max_bytes)
     except yamlio.YAMLInputError as exc:
         return [], [
             _file_error(exc.message if exc.line is None else f"line {exc.line}: {exc.message}", source)
@@ -79,9 +84,18 @@ def items_from_text(
 
 
 def read_paths(
-    paths: Iterable[str], *, stdin: Any = None, max_bytes: int = yamlio.DEFAULT_MAX_BYTES
+    paths: Iterable[str], *, stdin: Any = None, max_bytes: int | None = None
 ) -> tuple[list[Item], list[Result]]:
-    """Items of every file under `paths` (`-` reads `stdin`, a binary stream)."""
+    """Items of every file under `paths` (`-` reads `stdin`, a binary stream).
+
+    Each file may hold up to `max_bytes`, by default `yamlio.max_input_bytes()` (64 MiB, or
+    DPF_RENDER_MAX_INPUT_BYTES).
+    """
+    if max_bytes is None:
+        try:
+            max_bytes = yamlio.max_input_bytes()
+        except ValueError as exc:
+            return [], [R.error(str(exc), condition=None)]
     files, out = list_files(paths)
     items: list[Item] = []
     for path in files:
@@ -100,7 +114,9 @@ def read_paths(
         except yamlio.YAMLInputError as exc:
             out.append(_file_error(exc.message, path))
             continue
-        found, problems = items_from_text(text, source=source, file_path=file_path, start=len(items))
+        found, problems = items_from_text(
+            text, source=source, file_path=file_path, start=len(items), max_bytes=max_bytes
+        )
         items.extend(found)
         out.extend(problems)
     return items, out
@@ -110,7 +126,8 @@ def object_problem(doc: Any) -> str | None:
     """Why a document is not a Kubernetes object, or None."""
     if not isinstance(doc, dict):
         return f"is not a mapping (a Kubernetes object), it is {type(doc).__name__}"
-    if not isinstance(doc.get("apiVersion"), str) or not isinstance(doc.get("kind"), str):
+    api_version, kind = doc.get("apiVersion"), doc.get("kind")
+    if not isinstance(api_version, str) or not isinstance(kind, str) or not api_version or not kind:
         return "is not a Kubernetes object: apiVersion and kind must be strings"
     metadata = doc.get("metadata")
     if metadata is not None and not isinstance(metadata, dict):

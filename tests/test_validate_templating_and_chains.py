@@ -45,24 +45,26 @@ def producer_name(output: list[Any]) -> str:
     return str(next(n for n in names if n.startswith("producer-")))
 
 
-# id, values, field under the values, the part of the message after DPF's prefixes
-FAILING: list[tuple[str, dict[str, Any], str, str]] = [
-    ("missing-service", {"upstream": "{{ .Services.missing.Name }}"}, "upstream", 'map has no entry for key "missing"'),
-    ("missing-field", {"upstream": "{{ .Services.producer.Port }}"}, "upstream", 'map has no entry for key "Port"'),
-    ("env-is-not-there", {"home": '{{ env "HOME" }}'}, "home", 'unsupported construct "env"'),
-    ("range", {"all": "{{ range .Services }}x{{ end }}"}, "all", 'unsupported construct "range"'),
-    ("pipeline", {"loud": "{{ .Services.producer.Name | upper }}"}, "loud", 'unsupported construct "|"'),
-    ("printf", {"p": '{{ printf "%s" .Services.producer.Name }}'}, "p", 'unsupported construct "printf"'),
-    ("unclosed", {"u": "{{ .Services.producer.Name"}, "u", "unclosed action"),
-    ("dpf-bad-delimiters", {"param2": "{{{{.param2}}}}"}, "param2", 'unexpected character "{"'),
-    ("nested-list", {"list": [{"deep": "{{ .Services.nope.Name }}"}]}, "list[0].deep", 'map has no entry for key "nope"'),
-    ("a-key", {"{{ .Services.nope.Name }}": "x"}, "{{ .Services.nope.Name }}", 'map has no entry for key "nope"'),
+# id, values, field under the values, DPF's stage (text/template parse or execute), the message's detail
+FAILING: list[tuple[str, dict[str, Any], str, str, str]] = [
+    ("missing-service", {"upstream": "{{ .Services.missing.Name }}"}, "upstream", "execute", 'map has no entry for key "missing"'),
+    ("missing-field", {"upstream": "{{ .Services.producer.Port }}"}, "upstream", "execute", 'map has no entry for key "Port"'),
+    ("env-is-not-there", {"home": '{{ env "HOME" }}'}, "home", "parse", 'unsupported construct "env"'),
+    ("range", {"all": "{{ range .Services }}x{{ end }}"}, "all", "parse", 'unsupported construct "range"'),
+    ("pipeline", {"loud": "{{ .Services.producer.Name | upper }}"}, "loud", "parse", 'unsupported construct "|"'),
+    ("printf", {"p": '{{ printf "%s" .Services.producer.Name }}'}, "p", "parse", 'unsupported construct "printf"'),
+    ("unclosed", {"u": "{{ .Services.producer.Name"}, "u", "parse", "unclosed action"),
+    ("dpf-bad-delimiters", {"param2": "{{{{.param2}}}}"}, "param2", "parse", 'unexpected character "{"'),
+    ("nested-list", {"list": [{"deep": "{{ .Services.nope.Name }}"}]}, "list[0].deep", "execute", 'map has no entry for key "nope"'),
+    ("a-key", {"{{ .Services.nope.Name }}": "x"}, "{{ .Services.nope.Name }}", "execute", 'map has no entry for key "nope"'),
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("values", "field", "detail"), [f[1:] for f in FAILING], ids=[f[0] for f in FAILING])
+@pytest.mark.parametrize(
+    ("values", "field", "stage", "detail"), [f[1:] for f in FAILING], ids=[f[0] for f in FAILING]
+)
 def test_a_template_error_names_the_value_and_renders_nothing(
-    values: dict[str, Any], field: str, detail: str
+    values: dict[str, Any], field: str, stage: str, detail: str
 ) -> None:
     output, results = run(consumer_values(values))
     assert len(results) == 1, [str(r) for r in results]
@@ -75,7 +77,7 @@ def test_a_template_error_names_the_value_and_renders_nothing(
         f"{VALUES}.{field}",
     )
     assert result.message.startswith(
-        "failed to template DPUService consumer: failed to execute service configuration template: "
+        f"failed to template DPUService consumer: failed to {stage} service configuration template: "
     )
     assert detail in result.message
     assert result.condition == "DPUServicesReconciled"

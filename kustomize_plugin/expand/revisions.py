@@ -104,6 +104,8 @@ def plan_revisions(
         service = ServiceRevision(key, resolved.templates[key], resolved.configurations[key])
         config_values = service.configuration.values
         depends = d.services[key].depends_on
+        if any(dep not in by_key for dep in depends):
+            continue  # a dependency failed to template (reported there): this one has no names to use
         if depends and config_values is not None:
             data = {"Services": {dep: {"Name": by_key[dep].name, "Namespace": ns} for dep in depends}}
             config_values, problems = render_values(service.configuration, config_values, data)
@@ -160,7 +162,9 @@ def render_values(
         try:
             return gotemplate.render(text, data, delimiters=delimiters)
         except gotemplate.TemplateError as exc:
-            problems.append((path, f"failed to execute service configuration template: {exc}"))
+            # DPF's two wrappings: text/template's execution errors start with "executing", the rest are parse errors.
+            stage = "execute" if str(exc).startswith("executing") else "parse"
+            problems.append((path, f"failed to {stage} service configuration template: {exc}"))
             return text
 
     def walk(value: Any, path: str) -> Any:

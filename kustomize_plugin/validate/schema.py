@@ -12,7 +12,6 @@ marked `x-offline-default`. Everything is reported; nothing is raised, whatever 
 
 from __future__ import annotations
 
-import json
 import re
 
 from .. import model
@@ -697,6 +696,8 @@ def _child(path: str, key: Any) -> str:
 
 
 def _quote(value: Any) -> str:
+    import json  # messages only: importing json costs ~1 ms of the KRM function's start-up (issue 6)
+
     try:
         return json.dumps(value, ensure_ascii=False)
     except (TypeError, ValueError):

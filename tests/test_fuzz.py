@@ -1,0 +1,269 @@
+"""Property-based fuzzing of the KRM function with mutated valid inputs (issue 6).
+
+Each example takes a valid input (the bundled example, a golden case, or a generated fleet namespace),
+applies a few mutations (drop a field, give it another type, duplicate a list entry or an object, rename a
+key, swap two strings, which swaps references) and runs the KRM function on it as kustomize would: a
+ResourceList in, a ResourceList out. Whatever the mutation, the run ends in success or in results that name
+the object they are about (resourceRef); never an internal error (exit 3), a traceback or a hang. A
+successful output, fed back, renders to the same bytes (SPEC §3.1: running on its own output changes nothing).
+
+2,000 examples run in process (a SIGALRM guard turns a hang into a failure), a few through the real
+console script. In CI (CI=true) the examples are derandomised, so a run is reproducible; locally each run
+explores new ones.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib
+import os
+import signal
+import sys
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kustomize_plugin import krm, yamlio
+
+from .conftest import REPO, run_dpf_render
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from typing import Any
+
+sys.path.insert(0, str(REPO / "scripts"))
+gen_fleet: Any = importlib.import_module("gen_fleet")  # the benchmark's fleet generator, a script
+
+IN_CI = bool(os.environ.get("CI"))
+HANG_GUARD_SECONDS = 20
+
+
+def _bases() -> list[list[Any]]:
+    bases = []
+    example = []
+    for path in sorted((REPO / "examples" / "producer-consumer").glob("*.yaml")):
+        example += yamlio.load_documents(path.read_text(encoding="utf-8"))
+    bases.append(example)
+    for path in sorted((REPO / "tests" / "golden").glob("*/input.yaml")):
+        docs = yamlio.load_documents(path.read_text(encoding="utf-8"))
+        if any(isinstance(d, dict) and d.get("kind") == "DPUDeployment" for d in docs):
+            bases.append(docs)
+    _, namespace = next(gen_fleet.namespaces(2, constraint=True))
+    bases.append(namespace)
+    return bases
+
+
+BASES = _bases()
+FUNCTION_CONFIGS: list[Any] = [
+    None,
+    {"apiVersion": "dpf-render.io/v1alpha1", "kind": "DPUDeploymentRender", "spec": {"allowEmpty": True}},
+    {
+        "apiVersion": "dpf-render.io/v1alpha1",
+        "kind": "DPUDeploymentRender",
+        "spec": {"argocd": {"syncWaves": True, "syncOptions": True}, "bfbVersions": {"bf-bundle": "2.9.1"}},
+    },
+    {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "fc"}, "data": {"keepInputs": "true"}},
+]
+REPLACEMENTS: list[Any] = [
+    None,
+    0,
+    -1,
+    3.5,
+    True,
+    "",
+    "x",
+    "0",
+    "2.9.1",
+    [],
+    {},
+    ["a"],
+    {"k": "v"},
+    "a" * 300,
+    "{{ .Services.producer.Name }}",
+    "{{ index .Services",
+    "UPPER_case",
+    "-bad-",
+    10**20,
+    {"name": "producer", "interface": "app_iface"},
+]
+# Results that are about the whole input, or about an item that is not an object (and so has no reference).
+GLOBAL_RESULTS = (
+    "no DPF children were rendered",
+    "is not a mapping",
+    "is not a Kubernetes object",
+    "functionConfig",
+)
+MUTATIONS = ("drop", "retype", "duplicate", "rename", "swap", "duplicate object", "drop object")
+
+
+def paths(value: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    """Every node below `value`, as key/index paths."""
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return
+    for key, child in items:
+        here = (*prefix, key)
+        yield here
+        yield from paths(child, here)
+
+
+def parent_of(root: Any, path: tuple[Any, ...]) -> Any:
+    node = root
+    for key in path[:-1]:
+        node = node[key]
+    return node
+
+
+def mutate(docs: list[Any], data: st.DataObject) -> list[str]:
+    """Apply one drawn mutation in place; a description for the failure report."""
+    kind = data.draw(st.sampled_from(MUTATIONS), label="mutation")
+    if kind == "duplicate object":
+        index = data.draw(st.integers(0, len(docs) - 1))
+        docs.append(copy.deepcopy(docs[index]))
+        return [f"duplicate object {index}"]
+    if kind == "drop object":
+        index = data.draw(st.integers(0, len(docs) - 1))
+        del docs[index]
+        return [f"drop object {index}"]
+    every = list(paths(docs))
+    if kind == "swap":
+        strings = [p for p in every if isinstance(parent_of(docs, p)[p[-1]], str)]
+        if len(strings) < 2:
+            return []
+        a, b = data.draw(st.sampled_from(strings)), data.draw(st.sampled_from(strings))
+        parent_a, parent_b = parent_of(docs, a), parent_of(docs, b)
+        parent_a[a[-1]], parent_b[b[-1]] = parent_b[b[-1]], parent_a[a[-1]]
+        return [f"swap {a} and {b}"]
+    candidates = [p for p in every if len(p) > 1]  # inside an object, not the object itself
+    if kind == "duplicate":
+        candidates = [p for p in candidates if isinstance(parent_of(docs, p)[p[-1]], list)]
+    if kind == "rename":
+        candidates = [p for p in candidates if isinstance(parent_of(docs, p), dict)]
+    if not candidates:
+        return []
+    path = data.draw(st.sampled_from(candidates), label="path")
+    parent, key = parent_of(docs, path), path[-1]
+    if kind == "drop":
+        del parent[key]
+    elif kind == "retype":
+        parent[key] = copy.deepcopy(data.draw(st.sampled_from(REPLACEMENTS), label="value"))
+    elif kind == "duplicate":
+        if parent[key]:
+            entry = data.draw(st.integers(0, len(parent[key]) - 1))
+            parent[key].append(copy.deepcopy(parent[key][entry]))
+    else:
+        names: list[Any] = sorted(
+            {p[-1] for p in every if isinstance(p[-1], str)} | {"unknownField", "name", ""}
+        )
+        new = data.draw(st.sampled_from([*names, 7, True, None, 1.5]), label="new key")
+        parent[new] = parent.pop(key)
+    return [f"{kind} {path}"]
+
+
+@st.composite
+def mutated_inputs(draw: st.DrawFn, *, resource_list: bool | None = None) -> tuple[bytes, list[str]]:
+    """A mutated input: a ResourceList (with a functionConfig, itself sometimes mutated) or a YAML stream."""
+    data = draw(st.data())
+    docs = copy.deepcopy(draw(st.sampled_from(BASES), label="base"))
+    log: list[str] = []
+    for _ in range(draw(st.integers(1, 4), label="mutations")):
+        if docs:
+            log += mutate(docs, data)
+    if resource_list is None:
+        resource_list = draw(st.sampled_from([True, True, False]), label="ResourceList")
+    if not resource_list:
+        return yamlio.dump_stream(docs).encode(), [*log, "as a YAML stream"]
+    function_config = copy.deepcopy(draw(st.sampled_from(FUNCTION_CONFIGS), label="functionConfig"))
+    request: dict[str, Any] = {"apiVersion": "config.kubernetes.io/v1", "kind": "ResourceList", "items": docs}
+    if function_config is not None:
+        request["functionConfig"] = function_config
+        if draw(st.booleans(), label="mutate the functionConfig"):
+            log += mutate([function_config], data)
+    return yamlio.dump_document(request).encode(), log
+
+
+class Hang(Exception):
+    pass
+
+
+def _alarm(signum: int, frame: object) -> None:  # noqa: ARG001 - the signal handler signature
+    raise Hang(f"no answer within {HANG_GUARD_SECONDS} s")
+
+
+def run_function(data: bytes) -> tuple[str, int, list[dict[str, Any]], bool]:
+    """The KRM function in process, as main runs it: (stdout, exit code, results, ResourceList?)."""
+    request = krm.parse_request(data)
+    outcome = krm.decide(request, cwd=str(REPO))
+    results = [r.to_dict() for r in outcome.results]
+    return krm.render_output(request, outcome), outcome.code, results, request.resource_list
+
+
+def check_results(results: list[dict[str, Any]], code: int) -> None:
+    assert code in (0, 1)
+    for result in results:
+        if result["severity"] != "error":
+            continue
+        about = result.get("resourceRef")
+        assert about or any(g in result["message"] for g in GLOBAL_RESULTS), f"no resourceRef: {result}"
+        if about:
+            assert about["kind"]
+    if code == 0:
+        assert not any(r["severity"] == "error" for r in results)
+    else:
+        assert any(r["severity"] in ("error", "warning") for r in results)
+
+
+def check_output(text: str, code: int, *, resource_list: bool) -> list[dict[str, Any]]:
+    """The output is one ResourceList whose results pass `check_results`, or a stream (only on success)."""
+    docs = yamlio.load_documents(text)
+    if not resource_list:
+        assert bool(docs) == (code == 0)
+        return []
+    assert len(docs) == 1
+    out: dict[str, Any] = docs[0]
+    assert out["kind"] == "ResourceList"
+    results: list[dict[str, Any]] = out.get("results") or []
+    check_results(results, code)
+    return results
+
+
+@settings(
+    max_examples=2000,
+    deadline=None,
+    derandomize=IN_CI,
+    database=None if IN_CI else settings().database,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+)
+@given(mutated_inputs())
+def test_mutated_inputs_end_in_success_or_results(case: tuple[bytes, list[str]]) -> None:
+    data, log = case
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, HANG_GUARD_SECONDS)
+    try:
+        text, code, results, resource_list = run_function(data)
+        check_results(results, code)
+        assert check_output(text, code, resource_list=resource_list) == (results if resource_list else [])
+        if code == 0 and resource_list:  # rendering its own output changes nothing
+            again, code_again, _, _ = run_function(text.encode())
+            assert code_again == 0, log
+            assert again == text, log
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@settings(
+    max_examples=25, deadline=None, derandomize=IN_CI, database=None, suppress_health_check=list(HealthCheck)
+)
+@given(mutated_inputs())
+def test_mutated_inputs_through_the_console_script(case: tuple[bytes, list[str]]) -> None:
+    data, log = case
+    result = run_dpf_render(stdin=data)
+    stderr = result.stderr.decode("utf-8", "replace")
+    assert "Traceback" not in stderr, log
+    assert "internal error" not in stderr, log
+    check_output(result.stdout.decode(), result.returncode, resource_list=log[-1:] != ["as a YAML stream"])
