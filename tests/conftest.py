@@ -12,6 +12,16 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 CRDS = SHARED / "crds"
+PRODUCER_CONSUMER = REPO / "examples" / "producer-consumer"
+# The bundled example's input files, which the kustomize, kubectl and kpt examples carry copies of.
+EXAMPLE_INPUT_FILES = (
+    "bfb.yaml",
+    "dpuflavor.yaml",
+    "dpudeployment.yaml",
+    "dpuservicetemplates.yaml",
+    "dpuserviceconfigurations.yaml",
+)
+HANG_GUARD = 600  # seconds; only stops a wedged process from holding CI forever, never measures speed
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -15,24 +15,17 @@ from typing import Any
 
 import pytest
 
-from kustomize_plugin import yamlio
+from kustomize_plugin import naming, pipeline, yamlio
 
-from .conftest import REPO, tool_env
+from .conftest import EXAMPLE_INPUT_FILES, HANG_GUARD, PRODUCER_CONSUMER, REPO, tool_env
 
-SOURCE_EXAMPLE = REPO / "examples" / "producer-consumer"
-INPUT_FILES = (
-    "bfb.yaml",
-    "dpuflavor.yaml",
-    "dpudeployment.yaml",
-    "dpuservicetemplates.yaml",
-    "dpuserviceconfigurations.yaml",
-)
+SOURCE_EXAMPLE = PRODUCER_CONSUMER
+INPUT_FILES = EXAMPLE_INPUT_FILES
 CONSUMED_KINDS = ("DPUDeployment", "DPUServiceTemplate", "DPUServiceConfiguration")
-OWNER_LABEL = "svc.dpu.nvidia.com/owned-by-dpudeployment"
-LOCAL_CONFIG = "config.kubernetes.io/local-config"
+OWNER_LABEL = naming.OWNER_LABEL
+LOCAL_CONFIG = pipeline.LOCAL_CONFIG
 PLUGIN = Path("dpf-render.io", "v1alpha1", "dpudeploymentrender", "DPUDeploymentRender")
 BIN = Path(sys.executable).parent
-HANG_GUARD = 600  # seconds; stops a wedged process, measures nothing
 CONFIG = """\
 apiVersion: dpf-render.io/v1alpha1
 kind: DPUDeploymentRender

@@ -20,28 +20,21 @@ from typing import Any
 
 import pytest
 
-from kustomize_plugin import yamlio
+from kustomize_plugin import naming, pipeline, yamlio
 
-from .conftest import REPO, tool_env
+from .conftest import EXAMPLE_INPUT_FILES, HANG_GUARD, PRODUCER_CONSUMER, REPO, tool_env
 from .golden_util import assert_golden
 
 pytestmark = pytest.mark.e2e
 
 EXAMPLES = REPO / "examples"
-SOURCE_EXAMPLE = EXAMPLES / "producer-consumer"
-INPUT_FILES = (
-    "bfb.yaml",
-    "dpuflavor.yaml",
-    "dpudeployment.yaml",
-    "dpuservicetemplates.yaml",
-    "dpuserviceconfigurations.yaml",
-)
-OWNER_LABEL = "svc.dpu.nvidia.com/owned-by-dpudeployment"
-CHILD_KINDS = ("DPUSet", "DPUService", "DPUServiceInterface", "DPUServiceChain")
-LOCAL_CONFIG = "config.kubernetes.io/local-config"
+SOURCE_EXAMPLE = PRODUCER_CONSUMER
+INPUT_FILES = EXAMPLE_INPUT_FILES
+OWNER_LABEL = naming.OWNER_LABEL
+CHILD_KINDS = tuple(sorted(pipeline.CHILD_KINDS))
+LOCAL_CONFIG = pipeline.LOCAL_CONFIG
 ORCHESTRATOR_PREFIXES = ("internal.config.kubernetes.io/", "kustomize.config.k8s.io/")
 ORCHESTRATOR_KEYS = ("config.kubernetes.io/path", "config.kubernetes.io/index", "config.k8s.io/id")
-HANG_GUARD = 600  # seconds; only stops a wedged tool from holding CI forever, never measures speed
 
 INSTALL = {
     "kustomize": "bash scripts/install-tools.sh (kustomize 5.x from Debian trixie, see TOOLING.md)",
