@@ -55,7 +55,9 @@ def main() -> None:
             f"dpf-render: internal error ({type(exc).__name__}: {exc}). This is a bug in dpf-render; "
             "please report it with the input that caused it (set DPF_RENDER_DEBUG=1 or pass --debug for a traceback).\n"
         )
-        code = 3
+        from .results import EXIT_BUG
+
+        code = EXIT_BUG
     _exit(code)
 
 

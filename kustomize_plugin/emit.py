@@ -42,8 +42,3 @@ def child_sort_key(obj: dict[str, Any]) -> tuple[int, str]:
 def order_raw(children: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One DPUDeployment's children in kind order, then by name, as built."""
     return sorted(children, key=child_sort_key)
-
-
-def order_children(children: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One DPUDeployment's children in kind order, then by name, each canonical."""
-    return [canonical(c) for c in order_raw(children)]

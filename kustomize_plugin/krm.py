@@ -29,9 +29,6 @@ if TYPE_CHECKING:
 
 RESOURCE_LIST_VERSIONS = ("config.kubernetes.io/v1", "config.kubernetes.io/v1beta1")
 RESOURCE_LIST = "ResourceList"
-# Orchestrator bookkeeping that must not be echoed as ours (kustomize and kpt add them to what they send).
-ORCHESTRATOR_PREFIXES = ("internal.config.kubernetes.io/", "kustomize.config.k8s.io/")
-ORCHESTRATOR_KEYS = ("config.kubernetes.io/path", "config.kubernetes.io/index", "config.k8s.io/id")
 CONFIG_KIND = (config_mod.API_VERSION, config_mod.KIND)
 
 

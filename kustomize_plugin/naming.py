@@ -24,7 +24,6 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-GROUP_SVC = "svc.dpu.nvidia.com"
 OWNER_LABEL = "svc.dpu.nvidia.com/owned-by-dpudeployment"
 SERVICE_LABEL = "svc.dpu.nvidia.com/dpudeployment-service"
 SERVICE_VERSION_ANNOTATION = "svc.dpu.nvidia.com/dpuservice-version"

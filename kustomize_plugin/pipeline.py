@@ -153,15 +153,10 @@ def _plan(items: list[Item], config: RenderConfig, mode: str) -> Plan:
 
 
 def count_children(revision: DeploymentRevision) -> int:
-    """How many objects `build_children` makes for the revision, without building them."""
+    """How many objects `raw_children` makes for the revision, without building them."""
     count = len(revision.deployment.dpu_sets) + len(revision.services)
     count += sum(len(service.interfaces) for service in revision.services)
     return count + (revision.chain is not None)
-
-
-def build_children(revision: DeploymentRevision, config: RenderConfig) -> list[dict[str, Any]]:
-    """All children of one DPUDeployment, in emit order, each canonical."""
-    return [emit.canonical(c) for c in raw_children(revision, config)]
 
 
 def raw_children(revision: DeploymentRevision, config: RenderConfig) -> list[dict[str, Any]]:

@@ -866,10 +866,6 @@ def dump_generated_stream(documents: Iterable[tuple[Any, bool]], top_keys: tuple
         yield dump_canonical(obj, top_keys) if canonical else dump_document(obj)
 
 
-def iter_lines(text: str) -> Iterator[str]:
-    yield from text.splitlines(keepends=True)
-
-
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "MAX_BYTES_ENV",

@@ -23,12 +23,6 @@ if TYPE_CHECKING:
 _BUNDLE_NAME = re.compile(r"^bf-bundle-(\d+(?:\.\d+){1,2})-")
 
 
-def bfb_doca_version(bfb: model.Bfb, config: RenderConfig) -> str | None:
-    """The DOCA version of a BFB: status, spec, the functionConfig override, then the bundle file name."""
-    found = doca_version_source(bfb, config)
-    return found[0] if found else None
-
-
 def doca_version_source(bfb: model.Bfb, config: RenderConfig) -> tuple[str, str | None] | None:
     """(DOCA version, the BFB field it was read from; None for the functionConfig override), in SPEC §2.2 order."""
     if bfb.status_doca:
