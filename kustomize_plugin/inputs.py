@@ -128,25 +128,12 @@ def index_inputs(items: list[Item], default_namespace: str) -> Inputs:
         source = model.Source(item.obj, ref)
         if kind == model.DEPLOYMENT:
             view, found = model.read_deployment(source)
+            index.deployments.append((item, view))
             index.results.extend(found)
-            if view is not None:
-                index.deployments.append((item, view))
-            else:
-                index.invalid.add((kind, ref.namespace, ref.name))
         elif kind == model.TEMPLATE:
-            template, found = model.read_template(source)
-            index.results.extend(found)
-            if template is not None:
-                index.templates[(ref.namespace, ref.name)] = template
-            else:
-                index.invalid.add((kind, ref.namespace, ref.name))
+            index.templates[(ref.namespace, ref.name)] = model.read_template(source)
         elif kind == model.CONFIGURATION:
-            configuration, found = model.read_configuration(source)
-            index.results.extend(found)
-            if configuration is not None:
-                index.configurations[(ref.namespace, ref.name)] = configuration
-            else:
-                index.invalid.add((kind, ref.namespace, ref.name))
+            index.configurations[(ref.namespace, ref.name)] = model.read_configuration(source)
         elif kind in (model.BFB, model.BLUEFIELD_SOFTWARE):
             index.bfbs[(kind, ref.namespace, ref.name)] = model.Bfb(source)
         else:

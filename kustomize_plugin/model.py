@@ -1,9 +1,9 @@
 """Typed, read-only views of the five input kinds, built from raw objects, with DPF's older shapes normalised.
 
-`from_dict`-style builders return `(view | None, results)`: they read every field dpf-render uses, report a
-wrong type as an error naming the field, and never stop at the first problem. Shape normalisation of SPEC
-§1.2 (the old `serviceChains` list, deprecated selectors, missing nodeEffect or dpuSetStrategy) lives here,
-so nothing downstream sees more than one shape.
+The readers take objects that `validate/schema.py` has already accepted: every type, required field and CEL
+rule of the CRDs is checked there, once, so these only read and normalise. Shape normalisation of SPEC §1.2
+(the old `serviceChains` list, deprecated selectors, missing nodeEffect or dpuSetStrategy) lives here, so
+nothing downstream sees more than one shape; `read_deployment` warns which default replaced a missing field.
 """
 
 from __future__ import annotations
@@ -77,68 +77,14 @@ class Source:
         return self.ref.namespace
 
 
-class _Reader:
-    """Typed access to one object's fields; every mismatch becomes an error naming the field path."""
+def _map(container: Mapping[str, Any], key: str) -> dict[str, Any]:
+    """A map field, or {} when it is absent (schema.py has refused any other type)."""
+    value = container.get(key)
+    return value if isinstance(value, dict) else {}
 
-    __slots__ = ("ref", "results")
 
-    def __init__(self, ref: ResourceRef) -> None:
-        self.ref = ref
-        self.results: list[Result] = []
-
-    def error(self, field: str, message: str, condition: str = R.INPUT) -> None:
-        self.results.append(R.error(message, self.ref, field, condition=condition))
-
-    def warn(self, field: str, message: str) -> None:
-        self.results.append(R.warning(message, self.ref, field))
-
-    def get(
-        self, container: Mapping[str, Any], key: str, path: str, expected: type, *, required: bool = False
-    ) -> Any:
-        value = container.get(key)
-        if value is None:
-            if required:
-                self.error(path, f"{path} is required")
-            return None
-        if expected is int and isinstance(value, bool):
-            self.error(path, f"{path} must be an integer, not a boolean")
-            return None
-        if not isinstance(value, expected):
-            self.error(path, f"{path} must be {_TYPE_NAMES[expected]}, not {type_name(value)}")
-            return None
-        return value
-
-    def string_map(self, container: Mapping[str, Any], key: str, path: str) -> dict[str, str] | None:
-        value = self.get(container, key, path, dict)
-        if value is None:
-            return None
-        for k, v in value.items():
-            if not isinstance(k, str) or not isinstance(v, str):
-                self.error(f"{path}.{k}", f"{path} must map strings to strings; {k!r} maps to {type_name(v)}")
-                return None
-        strings: dict[str, str] = value
-        return strings
-
-    def selector(self, container: Mapping[str, Any], key: str, path: str) -> dict[str, Any] | None:
-        """A metav1.LabelSelector: matchLabels (string map) and matchExpressions (key, operator, values)."""
-        value = self.get(container, key, path, dict)
-        if value is None:
-            return None
-        self.string_map(value, "matchLabels", f"{path}.matchLabels")
-        expressions = self.get(value, "matchExpressions", f"{path}.matchExpressions", list) or []
-        for i, expression in enumerate(expressions):
-            here = f"{path}.matchExpressions[{i}]"
-            if not isinstance(expression, dict):
-                self.error(here, f"{here} must be a map, not {type_name(expression)}")
-                continue
-            self.get(expression, "key", f"{here}.key", str, required=True)
-            self.get(expression, "operator", f"{here}.operator", str, required=True)
-            values = self.get(expression, "values", f"{here}.values", list) or []
-            if any(not isinstance(v, str) for v in values):
-                self.error(f"{here}.values", f"{here}.values must be a list of strings")
-        # Unknown selector fields are reported once, with every other unknown field, by validate/schema.py.
-        selector: dict[str, Any] = value
-        return selector
+def _warning(source: Source, field: str, message: str) -> Result:
+    return R.warning(message, source.ref, field)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -195,7 +141,6 @@ class Deployment:
         "flavor",
         "flavor_kind",
         "node_effect",
-        "revision_history_limit",
         "secure_boot",
         "services",
         "skip_chain_requestor",
@@ -217,7 +162,6 @@ class Deployment:
         self.services: dict[str, ServiceSpec] = {}
         self.switches: list[dict[str, Any]] | None = None
         self.chain_apply_node_effect = True
-        self.revision_history_limit = 10
         self.skip_chain_requestor = False
 
     @property
@@ -229,188 +173,90 @@ class Deployment:
         return self.source.namespace
 
 
-def read_deployment(source: Source) -> tuple[Deployment | None, list[Result]]:
-    r = _Reader(source.ref)
+def read_deployment(source: Source) -> tuple[Deployment, list[Result]]:
     d = Deployment(source)
-    spec = r.get(source.obj, "spec", "spec", dict, required=True)
-    if spec is None:
-        return None, r.results
-    annotations = _annotations(source.obj)
-    d.skip_chain_requestor = SKIP_CHAIN_REQUESTOR_ANNOTATION in annotations
-
-    dpus = r.get(spec, "dpus", "spec.dpus", dict, required=True) or {}
-    _read_dpus(r, d, dpus)
-
-    services = r.get(spec, "services", "spec.services", dict, required=True) or {}
-    for key in services:
-        path = f"spec.services.{key}"
-        if not isinstance(key, str):
-            r.error("spec.services", f"service names must be strings, not {type_name(key)}")
-            continue
-        value = r.get(services, key, path, dict, required=True)
-        if value is None:
-            continue
-        template = r.get(value, "serviceTemplate", f"{path}.serviceTemplate", str, required=True)
-        configuration = r.get(
-            value, "serviceConfiguration", f"{path}.serviceConfiguration", str, required=True
-        )
-        depends: list[str] = []
-        for i, dep in enumerate(r.get(value, "dependsOn", f"{path}.dependsOn", list) or []):
-            if not isinstance(dep, dict):
-                r.error(
-                    f"{path}.dependsOn[{i}]",
-                    f"{path}.dependsOn[{i}] must be a map with a name, not {type_name(dep)}",
-                )
-                continue
-            dep_name = r.get(dep, "name", f"{path}.dependsOn[{i}].name", str, required=True)
-            if dep_name is not None:
-                depends.append(dep_name)
-        if template is not None and configuration is not None:
-            d.services[key] = ServiceSpec(key, template, configuration, tuple(depends))
-
+    warnings: list[Result] = []
+    spec = _map(source.obj, "spec")
+    d.skip_chain_requestor = SKIP_CHAIN_REQUESTOR_ANNOTATION in _annotations(source.obj)
+    _read_dpus(d, _map(spec, "dpus"), warnings)
+    for key, value in _map(spec, "services").items():
+        depends = tuple(dep["name"] for dep in value.get("dependsOn") or [])
+        d.services[key] = ServiceSpec(key, value["serviceTemplate"], value["serviceConfiguration"], depends)
     chains = spec.get("serviceChains")
     if isinstance(chains, list):
         # DPF v24.10/v25.1 wrote the switches directly under serviceChains (SPEC §1.2).
-        _read_switches(r, d, chains, "spec.serviceChains")
+        d.switches = _normalise_switches(chains)
     elif isinstance(chains, dict):
-        switches = r.get(chains, "switches", "spec.serviceChains.switches", list, required=True)
-        if switches is not None:
-            _read_switches(r, d, switches, "spec.serviceChains.switches")
-        policy = r.get(chains, "upgradePolicy", "spec.serviceChains.upgradePolicy", dict) or {}
-        apply = r.get(policy, "applyNodeEffect", "spec.serviceChains.upgradePolicy.applyNodeEffect", bool)
+        d.switches = _normalise_switches(chains["switches"])
+        apply = _map(chains, "upgradePolicy").get("applyNodeEffect")
         d.chain_apply_node_effect = True if apply is None else apply
-    elif chains is not None:
-        r.error(
-            "spec.serviceChains",
-            f"spec.serviceChains must be a map (or, in the old shape, a list), not {type_name(chains)}",
-        )
-
-    limit = r.get(spec, "revisionHistoryLimit", "spec.revisionHistoryLimit", int)
-    if limit is not None:
-        d.revision_history_limit = limit
-    if any(x.severity == R.ERROR for x in r.results):
-        return None, r.results
-    return d, r.results
+    # revisionHistoryLimit bounds how many old revisions DPF keeps in a cluster; offline there are none.
+    return d, warnings
 
 
-def _read_dpus(r: _Reader, d: Deployment, dpus: Mapping[str, Any]) -> None:
-    bfb = r.get(dpus, "bfb", "spec.dpus.bfb", str)
-    bfs = r.get(dpus, "blueFieldSoftware", "spec.dpus.blueFieldSoftware", str)
-    if (bfb is None) == (bfs is None):
-        r.error("spec.dpus", "exactly one of bfb or blueFieldSoftware must be specified")
-    elif bfb is not None:
-        d.bfb, d.bfb_kind = bfb, BFB
+def _read_dpus(d: Deployment, dpus: Mapping[str, Any], warnings: list[Result]) -> None:
+    if dpus.get("bfb") is not None:
+        d.bfb, d.bfb_kind = dpus["bfb"], BFB
     else:
-        d.bfb, d.bfb_kind = bfs or "", BLUEFIELD_SOFTWARE
-    flavor = r.get(dpus, "flavor", "spec.dpus.flavor", str)
-    flavor_template = r.get(dpus, "flavorTemplate", "spec.dpus.flavorTemplate", str)
-    if (flavor is None) == (flavor_template is None):
-        r.error("spec.dpus", "exactly one of flavor or flavorTemplate must be set")
-    elif flavor is not None:
-        d.flavor, d.flavor_kind = flavor, FLAVOR
+        d.bfb, d.bfb_kind = dpus["blueFieldSoftware"], BLUEFIELD_SOFTWARE
+    if dpus.get("flavor") is not None:
+        d.flavor, d.flavor_kind = dpus["flavor"], FLAVOR
     else:
-        d.flavor, d.flavor_kind = flavor_template or "", FLAVOR_TEMPLATE
-    d.secure_boot = r.get(dpus, "secureBoot", "spec.dpus.secureBoot", bool)
-    d.astra_enabled = r.get(dpus, "astraEnabled", "spec.dpus.astraEnabled", bool)
-
-    node_effect = r.get(dpus, "nodeEffect", "spec.dpus.nodeEffect", dict)
-    if node_effect is None:
-        if dpus.get("nodeEffect") is None:  # absent, or null (which the API server prunes)
-            r.warn(
-                "spec.dpus.nodeEffect", "spec.dpus.nodeEffect is not set; applying the default {drain: true}"
+        d.flavor, d.flavor_kind = dpus["flavorTemplate"], FLAVOR_TEMPLATE
+    d.secure_boot = dpus.get("secureBoot")
+    d.astra_enabled = dpus.get("astraEnabled")
+    # Absent or null (which the API server prunes): DPF's older versions defaulted these (SPEC §1.2).
+    if dpus.get("nodeEffect") is None:
+        warnings.append(
+            _warning(
+                d.source,
+                "spec.dpus.nodeEffect",
+                "spec.dpus.nodeEffect is not set; applying the default {drain: true}",
             )
+        )
     else:
-        d.node_effect = dict(node_effect)
-    strategy = r.get(dpus, "dpuSetStrategy", "spec.dpus.dpuSetStrategy", dict)
-    if strategy is None:
-        if dpus.get("dpuSetStrategy") is None:
-            r.warn(
+        d.node_effect = dict(dpus["nodeEffect"])
+    if dpus.get("dpuSetStrategy") is None:
+        warnings.append(
+            _warning(
+                d.source,
                 "spec.dpus.dpuSetStrategy",
                 "spec.dpus.dpuSetStrategy is not set; applying the default {type: RollingUpdate}",
             )
+        )
     else:
-        d.dpu_set_strategy = dict(strategy)
-
-    for i, item in enumerate(r.get(dpus, "dpuSets", "spec.dpus.dpuSets", list) or []):
-        path = f"spec.dpus.dpuSets[{i}]"
-        if not isinstance(item, dict):
-            r.error(path, f"{path} must be a map, not {type_name(item)}")
-            continue
-        name_suffix = r.get(item, "nameSuffix", f"{path}.nameSuffix", str, required=True)
-        node_key = _one_of(
-            r,
-            item,
-            path,
-            "nodeSelector",
-            "dpuNodeSelector",
-            "only one of nodeSelector or dpuNodeSelector can be specified",
-        )
-        node_selector = r.selector(item, node_key, f"{path}.{node_key}") if node_key else None
-        device_selector: dict[str, Any] | None = None
-        device_key = _one_of(
-            r,
-            item,
-            path,
-            "dpuSelector",
-            "dpuDeviceSelector",
-            "only one of dpuSelector or dpuDeviceSelector can be specified",
-        )
-        if device_key == "dpuSelector":
-            labels = r.string_map(item, "dpuSelector", f"{path}.dpuSelector")
-            device_selector = {"matchLabels": labels} if labels else None
-        elif device_key == "dpuDeviceSelector":
-            device_selector = r.selector(item, "dpuDeviceSelector", f"{path}.dpuDeviceSelector")
-        cluster = r.string_map(item, "dpuClusterSelector", f"{path}.dpuClusterSelector")
-        annotations = r.string_map(item, "dpuAnnotations", f"{path}.dpuAnnotations")
-        if name_suffix is not None:
-            d.dpu_sets.append(
-                DPUSetSpec(i, name_suffix, node_selector, device_selector, cluster, annotations)
+        d.dpu_set_strategy = dict(dpus["dpuSetStrategy"])
+    for i, item in enumerate(dpus.get("dpuSets") or []):
+        # The deprecated forms (nodeSelector; dpuSelector as a plain label map) become the new ones; both
+        # forms of one pair at once is a CEL error reported by schema.py.
+        node_selector = item.get("dpuNodeSelector")
+        if node_selector is None:
+            node_selector = item.get("nodeSelector")
+        device_selector = item.get("dpuDeviceSelector")
+        if device_selector is None and item.get("dpuSelector"):
+            device_selector = {"matchLabels": item["dpuSelector"]}
+        d.dpu_sets.append(
+            DPUSetSpec(
+                i,
+                item["nameSuffix"],
+                node_selector,
+                device_selector,
+                item.get("dpuClusterSelector"),
+                item.get("dpuAnnotations"),
             )
-
-
-def _one_of(r: _Reader, item: Mapping[str, Any], path: str, old: str, new: str, message: str) -> str | None:
-    """The key holding one of a deprecated/new field pair; both set is DPF's CEL error."""
-    has_old, has_new = item.get(old) is not None, item.get(new) is not None
-    if has_old and has_new:
-        r.error(path, message)
-        return None
-    if has_new:
-        return new
-    return old if has_old else None
-
-
-def _read_switches(r: _Reader, d: Deployment, switches: list[Any], path: str) -> None:
-    normalised: list[dict[str, Any]] = []
-    for i, switch in enumerate(switches):
-        here = f"{path}[{i}]"
-        if not isinstance(switch, dict):
-            r.error(here, f"{here} must be a map, not {type_name(switch)}")
-            continue
-        ports = r.get(switch, "ports", f"{here}.ports", list, required=True) or []
-        mtu = r.get(switch, "serviceMTU", f"{here}.serviceMTU", int)
-        out_ports: list[dict[str, Any]] = []
-        for j, port in enumerate(ports):
-            where = f"{here}.ports[{j}]"
-            if not isinstance(port, dict):
-                r.error(where, f"{where} must be a map, not {type_name(port)}")
-                continue
-            service = r.get(port, "service", f"{where}.service", dict)
-            interface = r.get(port, "serviceInterface", f"{where}.serviceInterface", dict)
-            if (service is None) == (interface is None):
-                r.error(where, "either service or serviceInterface must be specified")
-                continue
-            if service is not None:
-                r.get(service, "name", f"{where}.service.name", str, required=True)
-                r.get(service, "interface", f"{where}.service.interface", str, required=True)
-                r.get(service, "ipam", f"{where}.service.ipam", dict)
-            else:
-                r.string_map(port["serviceInterface"], "matchLabels", f"{where}.serviceInterface.matchLabels")
-                r.get(port["serviceInterface"], "ipam", f"{where}.serviceInterface.ipam", dict)
-            out_ports.append(dict(port))
-        normalised.append(
-            {**switch, "ports": out_ports, "serviceMTU": DEFAULT_SERVICE_MTU if mtu is None else mtu}
         )
-    d.switches = normalised
+
+
+def _normalise_switches(switches: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Switches with serviceMTU defaulted as the API server would (DPF digests the defaulted switches)."""
+    return [
+        {
+            **switch,
+            "ports": [dict(p) for p in switch["ports"]],
+            "serviceMTU": switch.get("serviceMTU", DEFAULT_SERVICE_MTU),
+        }
+        for switch in switches
+    ]
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -442,23 +288,14 @@ class Template:
         self.not_ready: tuple[str, str] | None = None  # (status field, why), when its status says so
 
 
-def read_template(source: Source) -> tuple[Template | None, list[Result]]:
-    r = _Reader(source.ref)
-    spec = r.get(source.obj, "spec", "spec", dict, required=True)
-    if spec is None:
-        return None, r.results
+def read_template(source: Source) -> Template:
+    spec = _map(source.obj, "spec")
     t = Template(source, spec)
-    t.deployment_service_name = r.get(
-        spec, "deploymentServiceName", "spec.deploymentServiceName", str, required=True
-    )
-    helm = r.get(spec, "helmChart", "spec.helmChart", dict, required=True) or {}
-    r.get(helm, "source", "spec.helmChart.source", dict, required=True)
-    t.values = r.get(helm, "values", "spec.helmChart.values", dict)
-    t.resource_requirements = r.get(spec, "resourceRequirements", "spec.resourceRequirements", dict) or {}
-    security = r.get(spec, "security", "spec.security", dict) or {}
-    t.privileged = r.get(security, "privileged", "spec.security.privileged", bool)
-    status = source.obj.get("status")
-    status = status if isinstance(status, dict) else {}
+    t.deployment_service_name = spec["deploymentServiceName"]
+    t.values = spec["helmChart"].get("values")
+    t.resource_requirements = _map(spec, "resourceRequirements")
+    t.privileged = _map(spec, "security").get("privileged")
+    status = _map(source.obj, "status")
     versions = status.get("versions")
     if isinstance(versions, dict) and isinstance(versions.get(DOCA_VERSION_KEY), str):
         t.doca_constraint = (versions[DOCA_VERSION_KEY], "status.versions")
@@ -467,9 +304,7 @@ def read_template(source: Source) -> tuple[Template | None, list[Result]]:
         if isinstance(annotation, str):
             t.doca_constraint = (annotation, "metadata.annotations")
     t.not_ready = _template_not_ready(source.obj, status)
-    if any(x.severity == R.ERROR for x in r.results):
-        return None, r.results
-    return t, r.results
+    return t
 
 
 class Interface:
@@ -517,46 +352,26 @@ class Configuration:
         return spec
 
 
-def read_configuration(source: Source) -> tuple[Configuration | None, list[Result]]:
-    r = _Reader(source.ref)
-    spec = r.get(source.obj, "spec", "spec", dict, required=True)
-    if spec is None:
-        return None, r.results
+def read_configuration(source: Source) -> Configuration:
+    spec = _map(source.obj, "spec")
     c = Configuration(source, spec)
-    c.deployment_service_name = r.get(
-        spec, "deploymentServiceName", "spec.deploymentServiceName", str, required=True
-    )
-    sc = r.get(spec, "serviceConfiguration", "spec.serviceConfiguration", dict) or {}
-    helm = r.get(sc, "helmChart", "spec.serviceConfiguration.helmChart", dict) or {}
-    c.values = r.get(helm, "values", "spec.serviceConfiguration.helmChart.values", dict)
-    c.daemon_set = r.get(sc, "serviceDaemonSet", "spec.serviceConfiguration.serviceDaemonSet", dict) or {}
-    for key in ("labels", "annotations"):
-        r.string_map(c.daemon_set, key, f"spec.serviceConfiguration.serviceDaemonSet.{key}")
-    r.get(c.daemon_set, "updateStrategy", "spec.serviceConfiguration.serviceDaemonSet.updateStrategy", dict)
-    r.get(c.daemon_set, "resources", "spec.serviceConfiguration.serviceDaemonSet.resources", dict)
-    c.deploy_in_cluster = r.get(sc, "deployInCluster", "spec.serviceConfiguration.deployInCluster", bool)
-    c.config_ports = r.get(sc, "configPorts", "spec.serviceConfiguration.configPorts", dict)
-    for i, item in enumerate(r.get(spec, "interfaces", "spec.interfaces", list) or []):
-        path = f"spec.interfaces[{i}]"
-        if not isinstance(item, dict):
-            r.error(path, f"{path} must be a map, not {type_name(item)}")
-            continue
-        name = r.get(item, "name", f"{path}.name", str, required=True)
-        network = r.get(item, "network", f"{path}.network", str, required=True)
-        virtual = r.get(item, "virtualNetwork", f"{path}.virtualNetwork", str)
-        if name is not None and network is not None:
-            c.interfaces.append(Interface(name, network, virtual))
-    policy = r.get(spec, "upgradePolicy", "spec.upgradePolicy", dict) or {}
-    apply = r.get(policy, "applyNodeEffect", "spec.upgradePolicy.applyNodeEffect", bool)
-    legacy = r.get(spec, "nodeEffect", "spec.nodeEffect", bool)
+    c.deployment_service_name = spec["deploymentServiceName"]
+    sc = _map(spec, "serviceConfiguration")
+    c.values = _map(sc, "helmChart").get("values")
+    c.daemon_set = _map(sc, "serviceDaemonSet")
+    c.deploy_in_cluster = sc.get("deployInCluster")
+    c.config_ports = sc.get("configPorts")
+    c.interfaces = [
+        Interface(item["name"], item["network"], item.get("virtualNetwork"))
+        for item in spec.get("interfaces") or []
+    ]
+    apply = _map(spec, "upgradePolicy").get("applyNodeEffect")
     # Older DPF wrote `spec.nodeEffect: true` for what is now `upgradePolicy.applyNodeEffect` (SPEC §1.2).
-    if apply is None and legacy is not None:
-        apply = legacy
+    if apply is None:
+        apply = spec.get("nodeEffect")
     c.apply_node_effect = True if apply is None else apply
     c.delimiters_annotation = _annotations(source.obj).get(DELIMITER_ANNOTATION)
-    if any(x.severity == R.ERROR for x in r.results):
-        return None, r.results
-    return c, r.results
+    return c
 
 
 # --------------------------------------------------------------------------------------------------------
