@@ -19,10 +19,10 @@ _KIND_RANK = {kind: i for i, kind in enumerate(KIND_ORDER)}
 TOP_KEYS = ("apiVersion", "kind", "metadata", "spec")
 
 
-def canonical(obj: dict[str, Any]) -> dict[str, Any]:
-    """A new object: the four top keys first, then the rest sorted; all nested maps sorted."""
-    out = {key: _sorted(obj[key]) for key in TOP_KEYS if key in obj}
-    for key in sort_keys(k for k in obj if k not in TOP_KEYS):
+def canonical(obj: dict[str, Any], top_keys: tuple[str, ...] = TOP_KEYS) -> dict[str, Any]:
+    """A new object: the top keys first, then the rest sorted; all nested maps sorted."""
+    out = {key: _sorted(obj[key]) for key in top_keys if key in obj}
+    for key in sort_keys(k for k in obj if k not in top_keys):
         out[key] = _sorted(obj[key])
     return out
 

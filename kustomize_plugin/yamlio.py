@@ -839,16 +839,10 @@ def dump_canonical(doc: dict[str, Any], top_keys: tuple[str, ...]) -> str:
 
 
 def _canonical_copy(doc: dict[str, Any], top_keys: tuple[str, ...]) -> dict[str, Any]:
-    def sort(value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: sort(value[k]) for k in sort_keys(value)}
-        if isinstance(value, list):
-            return [sort(v) for v in value]
-        return value
+    """The ordered copy, for the rare objects the specialised emitter leaves to PyYAML."""
+    from .emit import canonical  # emit imports this module, so only at call time
 
-    first = [k for k in top_keys if k in doc]
-    rest = sort_keys(k for k in doc if k not in top_keys)
-    return {k: sort(doc[k]) for k in [*first, *rest]}
+    return canonical(doc, top_keys)
 
 
 def dump_stream(docs: Iterable[Any]) -> str:

@@ -171,6 +171,9 @@ def test_what_the_emitter_leaves_to_pyyaml_is_still_pyyaml_output() -> None:
         except yaml.YAMLError:
             continue
         assert yamlio.dump_document(doc) == expected
+    for doc in cases:
+        unsorted = {"zz": doc, "apiVersion": "v1", "kind": "X"}
+        assert yamlio.dump_canonical(unsorted, emit.TOP_KEYS) == yamlio.pyyaml_dump(emit.canonical(unsorted))
 
 
 LOADER_CASES = {
