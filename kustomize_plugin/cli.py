@@ -10,11 +10,10 @@ import sys
 
 import click
 
-from . import __version__, pipeline
+from . import __version__
 from . import results as R
 from .config import RenderConfig
-from .output import render_command
-from .sources import read_paths
+from .output import plan_paths, render_command
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -85,13 +84,9 @@ def report(results: list[Result]) -> None:
 
 
 def render_paths(paths: Sequence[str], config: RenderConfig) -> tuple[list[Any], list[Result], int]:
-    """Read, render as final manifests; (documents, results, exit code)."""
-    items, found = read_paths(paths, stdin=sys.stdin.buffer)
-    if R.has_errors(found):
-        return [], R.sort_results(found), R.EXIT_INPUT_ERROR
-    output, results = pipeline.run(items, config, mode=pipeline.FINAL)
-    results = R.sort_results(found + results)
-    return output, results, R.exit_code(results, strict=config.strict)
+    """Read, render as final manifests; (documents, none on errors; results; exit code)."""
+    planned, results, code = plan_paths(paths, config)
+    return (planned.materialise() if planned is not None else []), results, code
 
 
 class _Commands(click.Group):

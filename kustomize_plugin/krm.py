@@ -169,8 +169,7 @@ def process(
     outcome = decide(request, cwd=cwd, max_bytes=max_bytes)
     if outcome.plan is None:
         return [i.obj for i in request.items], outcome.results, outcome.code
-    output = outcome.plan.kept + [emit.canonical(c) for c in outcome.plan.generated()]
-    return output, outcome.results, outcome.code
+    return outcome.plan.materialise(), outcome.results, outcome.code
 
 
 def render_output(request: Request, outcome: Outcome) -> str:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from typing import Any, BinaryIO, Self, TextIO
 
     from .config import RenderConfig
+    from .results import Result
 
 _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 _PART_CHARS = _ALNUM | {"-", "_", "."}
@@ -31,6 +32,19 @@ _HELD_SIGNALS = frozenset({_signal.SIGTERM, _signal.SIGINT, _signal.SIGHUP})
 
 class OutputError(Exception):
     """The render cannot be written as files (an unsafe or colliding name)."""
+
+
+def plan_paths(
+    paths: Sequence[str], config: RenderConfig, *, stdin: BinaryIO | None = None
+) -> tuple[pipeline.Plan | None, list[Result], int]:
+    """Read files, folders or `-` and plan their final manifests: (the plan, or None on errors; results; exit code)."""
+    items, found = read_paths(paths, stdin=stdin if stdin is not None else sys.stdin.buffer)
+    if R.has_errors(found):
+        return None, R.sort_results(found), R.EXIT_INPUT_ERROR
+    planned = pipeline.plan(items, config, mode=pipeline.FINAL)
+    results = R.sort_results(found + planned.results)
+    code = R.exit_code(results, strict=config.strict)
+    return (planned if code == R.EXIT_OK else None), results, code
 
 
 def render_command(
@@ -47,18 +61,11 @@ def render_command(
     Problems go to stderr, one line each; on any error nothing is written. The children are built while
     they are written, one DPUDeployment at a time.
     """
-    stdin = stdin if stdin is not None else sys.stdin.buffer
     stdout = stdout if stdout is not None else utf8(sys.stdout)
     stderr = stderr if stderr is not None else utf8(sys.stderr)
-    items, found = read_paths(paths, stdin=stdin)
-    if R.has_errors(found):
-        write_whole(stderr, R.stderr_lines(R.sort_results(found)))
-        return R.EXIT_INPUT_ERROR
-    planned = pipeline.plan(items, config, mode=pipeline.FINAL)
-    results = R.sort_results(found + planned.results)
+    planned, results, code = plan_paths(paths, config, stdin=stdin)
     write_whole(stderr, R.stderr_lines(results))
-    code = R.exit_code(results, strict=config.strict)
-    if code != R.EXIT_OK:
+    if planned is None:
         return code
     if output_dir is None:
         write_whole(stdout, list(yamlio.dump_generated_stream(planned.documents(), emit.TOP_KEYS)))

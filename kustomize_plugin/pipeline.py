@@ -75,6 +75,10 @@ class Plan:
         for revision in self.revisions:
             yield from raw_children(revision, self.config)
 
+    def materialise(self) -> list[Any]:
+        """The whole output as objects: the kept inputs, then every child in canonical key order."""
+        return self.kept + [emit.canonical(c) for c in self.generated()]
+
     def documents(self) -> Iterator[tuple[Any, bool]]:
         """The output in order, as (object, generated?) pairs; generated objects still need canonical order."""
         for obj in self.kept:
@@ -94,7 +98,7 @@ def render_items(items: list[Item], config: RenderConfig, *, mode: str = FINAL) 
     out.results = planned.results
     out.revisions = planned.revisions
     out.children = planned.children
-    out.items = planned.kept + [emit.canonical(c) for c in planned.generated()]
+    out.items = planned.materialise()
     return out
 
 
