@@ -154,8 +154,10 @@ def interface_name(
     return f"{service}-{interface.replace('_', '-')}-{suffix(key)}"
 
 
-def chain_name(namespace: str, deployment: str, chain_digest: str, *, disruptive: bool) -> str:
-    key = _versioned(f"{namespace}/{deployment}", chain_digest, disruptive)
+def chain_name(namespace: str, deployment: str, revision: str) -> str:
+    """`revision` changes exactly when DPF would mint a new chain revision (empty: the chain's first and only
+    revision while nothing makes it disruptive); docs/revisions.md."""
+    key = f"{namespace}/{deployment}/{revision}" if revision else f"{namespace}/{deployment}"
     return f"{deployment}-{suffix(key)}"
 
 

@@ -61,7 +61,8 @@ def test_names_follow_the_table() -> None:
     assert naming.interface_name("ns", "D", "s", "app_iface", "0123456789", disruptive=False) == (
         "s-app-iface-" + naming.suffix("ns/D/s/app_iface")
     )
-    assert naming.chain_name("ns", "D", "abc", disruptive=True) == "D-" + naming.suffix("ns/D/abc")
+    assert naming.chain_name("ns", "D", "abc") == "D-" + naming.suffix("ns/D/abc")
+    assert naming.chain_name("ns", "D", "") == "D-" + naming.suffix("ns/D")
     assert naming.service_id("D", "s", "0123456789") == "D_s_0123456789"
     assert naming.owner_value("ns", "D") == "ns_D"
 

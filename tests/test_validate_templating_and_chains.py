@@ -77,7 +77,8 @@ def test_a_template_error_names_the_value_and_renders_nothing(
         f"{VALUES}.{field}",
     )
     assert result.message.startswith(
-        f"failed to template DPUService consumer: failed to {stage} service configuration template: "
+        "failed to template DPUService consumer: failed to template service configuration: "
+        f"failed to {stage} service configuration template: "
     )
     assert detail in result.message
     assert result.condition == "DPUServicesReconciled"

@@ -57,6 +57,17 @@ def node_selector(revision: DeploymentRevision, service: ServiceRevision) -> dic
     }
 
 
+def security(service: ServiceRevision) -> dict[str, Any]:
+    """The template's security for a DPU-side service: privileged (true when unset) and SPIFFE when the
+    template opts in (DPF's generateDPUService copies both)."""
+    template_security = service.template.spec.get("security") or {}
+    privileged = template_security.get("privileged")
+    out: dict[str, Any] = {"privileged": PRIVILEGED_DEFAULT if privileged is None else privileged}
+    if template_security.get("spiffe") is not None:
+        out["spiffe"] = template_security["spiffe"]
+    return out
+
+
 def generate_dpuservice(revision: DeploymentRevision, service: ServiceRevision) -> dict[str, Any]:
     d = revision.deployment
     configuration = service.configuration
@@ -85,13 +96,12 @@ def generate_dpuservice(revision: DeploymentRevision, service: ServiceRevision) 
     if not service.in_cluster:
         if revision.cluster_selector is not None:
             spec["dpuClusterSelector"] = revision.cluster_selector
-        privileged = service.template.privileged
-        spec["security"] = {"privileged": PRIVILEGED_DEFAULT if privileged is None else privileged}
+        spec["security"] = security(service)
     return {
         "apiVersion": SVC_V1,
         "kind": KIND,
         "metadata": {
-            "annotations": {naming.SERVICE_VERSION_ANNOTATION: service.digest},
+            "annotations": {naming.SERVICE_VERSION_ANNOTATION: service.version},
             "labels": {naming.OWNER_LABEL: revision.owner, naming.SERVICE_LABEL: service.key},
             "name": service.name,
             "namespace": d.namespace,

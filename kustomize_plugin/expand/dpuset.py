@@ -15,20 +15,33 @@ if TYPE_CHECKING:
 KIND = "DPUSet"
 
 
-def node_labels(revision: DeploymentRevision) -> dict[str, str]:
-    """The DPU node labels every DPUSet of the deployment carries: owner, service versions, chain version."""
-    labels = {naming.OWNER_LABEL: revision.owner}
+def version_labels(revision: DeploymentRevision) -> dict[str, str]:
+    """DPF's dpuNodeLabels: each service's version label (DPU-side, or the host label of an in-cluster
+    service) and the chain's, each naming the current object."""
+    d = revision.deployment
+    labels: dict[str, str] = {}
     for service in revision.services:
-        if not service.in_cluster:
-            labels[naming.service_version_label(service.key)] = service.name
+        key = (
+            naming.in_cluster_version_label(d.namespace, d.name, service.key)
+            if service.in_cluster
+            else naming.service_version_label(service.key)
+        )
+        labels[key] = service.name
     if revision.chain is not None:
         labels[naming.CHAIN_VERSION_KEY] = revision.chain.name
     return labels
 
 
+def node_labels(revision: DeploymentRevision) -> dict[str, str]:
+    """The labels every DPUSet of the deployment puts on its nodes: the owner and every version label."""
+    return {naming.OWNER_LABEL: revision.owner, **version_labels(revision)}
+
+
 def requestors(revision: DeploymentRevision) -> list[str]:
+    """One maintenance requestor per version label value (DPF's generateDPUSet), the chain's left out when
+    the DPUDeployment asks to skip it."""
     d = revision.deployment
-    names = [s.name for s in revision.services if not s.in_cluster]
+    names = [s.name for s in revision.services]
     if revision.chain is not None and not d.skip_chain_requestor:
         names.append(revision.chain.name)
     return sorted({naming.requestor(d.namespace, d.name, n) for n in names})
