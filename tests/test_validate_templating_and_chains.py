@@ -48,7 +48,10 @@ def producer_name(output: list[Any]) -> str:
 # id, values, field under the values, DPF's stage (text/template parse or execute), the message's detail
 FAILING: list[tuple[str, dict[str, Any], str, str, str]] = [
     ("missing-service", {"upstream": "{{ .Services.missing.Name }}"}, "upstream", "execute", 'map has no entry for key "missing"'),
-    ("missing-field", {"upstream": "{{ .Services.producer.Port }}"}, "upstream", "execute", 'map has no entry for key "Port"'),
+    ("missing-field", {"upstream": "{{ .Services.producer.Port }}"}, "upstream", "execute", "can't evaluate field Port in type controllers.TemplateDPUServiceConfigurationValuesParams"),
+    # Go's index takes maps, slices and arrays, not structs: DPF cannot index a service's fields.
+    ("index-a-struct", {"upstream": '{{ index .Services "producer" "Name" }}'}, "upstream", "execute", "error calling index: can't index item of type controllers.TemplateDPUServiceConfigurationValuesParams"),
+    ("print-a-struct", {"upstream": '{{ index .Services "producer" }}'}, "upstream", "execute", "the result is a controllers.TemplateDPUServiceConfigurationValuesParams, not a string"),
     ("env-is-not-there", {"home": '{{ env "HOME" }}'}, "home", "parse", 'unsupported construct "env"'),
     ("range", {"all": "{{ range .Services }}x{{ end }}"}, "all", "parse", 'unsupported construct "range"'),
     ("pipeline", {"loud": "{{ .Services.producer.Name | upper }}"}, "loud", "parse", 'unsupported construct "|"'),

@@ -140,7 +140,7 @@ def plan_revisions(
         if any(dep not in by_key for dep in depends):
             continue  # a dependency failed to template (reported there): this one has no names to use
         if depends and config_values is not None:
-            data = {"Services": {dep: {"Name": by_key[dep].name, "Namespace": ns} for dep in depends}}
+            data = {"Services": {dep: service_params(by_key[dep].name, ns) for dep in depends}}
             config_values, problems = render_values(service.configuration, config_values, data)
             for field, message in problems:
                 out.append(
@@ -289,6 +289,14 @@ def record_lock(revision: DeploymentRevision) -> None:
         )
     if chain is not None:
         lock.chain = ChainEntry(chain.name, chain.digest, version=chain.version, rollout=chain.rollout)
+
+
+SERVICE_PARAMS_TYPE = "controllers.TemplateDPUServiceConfigurationValuesParams"
+
+
+def service_params(name: str, namespace: str) -> gotemplate.GoStruct:
+    """What a template sees of one dependency: DPF's struct of its DPUService's Name and Namespace."""
+    return gotemplate.GoStruct(SERVICE_PARAMS_TYPE, {"Name": name, "Namespace": namespace})
 
 
 def render_values(
