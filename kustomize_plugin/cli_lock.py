@@ -17,6 +17,7 @@ from . import results as R
 from . import yamlio
 from .cli import _CONTEXT, _render_options, build_config, report
 from .output import plan_paths
+from .sources import read_paths
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -53,7 +54,62 @@ def lock(paths: tuple[str, ...], output_file: str | None, **options: Any) -> Non
     report(results)
     if planned is None or R.has_errors(results, strict=strict):
         raise SystemExit(code or R.EXIT_INPUT_ERROR)
-    text = yamlio.dump_stream([r.lock.to_object() for r in planned.revisions])
+    _write(yamlio.dump_stream([r.lock.to_object() for r in planned.revisions]), output_file)
+
+
+@click.command(context_settings=_CONTEXT)
+@click.argument("live", nargs=-1, required=True, metavar="LIVE...")
+@click.option(
+    "--inputs",
+    "inputs",
+    multiple=True,
+    required=True,
+    metavar="PATH",
+    help="The Git inputs (files or folders; repeatable): DPUDeployments and what they reference.",
+)
+@click.option(
+    "--output",
+    "-o",
+    "output_file",
+    metavar="FILE",
+    help="Write the locks to FILE (replaced only when it holds nothing but revision locks).",
+)
+@_render_options
+def adopt(live: tuple[str, ...], inputs: tuple[str, ...], output_file: str | None, **options: Any) -> None:
+    """Write the revision locks that keep a running DPF installation's children (docs/migrating-from-dpf.md).
+
+    LIVE... are the live objects as `kubectl get dpudeployments,dpusets,dpuservices,dpuserviceinterfaces,
+    dpuservicechains -A -o yaml` prints them (files or `-`). Each live child is matched to the child the Git
+    inputs render (owner label, service label, interface name; the newest revision that is not paused), and
+    where the content is the same the lock keeps its live name and version, so that rendering the inputs with
+    the lock gives exactly the live names and node labels. What cannot be adopted is reported as a warning
+    with what to do.
+
+    \b
+    Examples:
+      kubectl get dpudeployments,dpusets,dpuservices,dpuserviceinterfaces,dpuservicechains -A -o yaml > live.yaml
+      dpf-render adopt live.yaml --inputs deploy/ -o deploy/dpf-render.lock.yaml
+      dpf-render plan live.yaml deploy/
+    """
+    from .adopt import adopt as adopt_live
+
+    config = build_config(**options)
+    live_items, found = read_paths(live, stdin=sys.stdin.buffer)
+    items, more = read_paths(inputs, stdin=sys.stdin.buffer)
+    results = R.sort_results(found + more)
+    if R.has_errors(results):
+        report(results)
+        raise SystemExit(R.EXIT_INPUT_ERROR)
+    adoption = adopt_live(items, [i.obj for i in live_items], config)
+    results = R.sort_results(adoption.results)
+    report(results)
+    if R.has_errors(results, strict=config.strict):
+        raise SystemExit(R.EXIT_INPUT_ERROR)
+    _write(yamlio.dump_stream([lock.to_object() for lock in adoption.locks]), output_file)
+
+
+def _write(text: str, output_file: str | None) -> None:
+    """The locks to stdout, or to FILE when it is safe to replace."""
     if output_file is None:
         sys.stdout.write(text)
         return
@@ -115,4 +171,4 @@ def _umask() -> int:
     return current
 
 
-COMMANDS: list[click.Command] = [lock]
+COMMANDS: list[click.Command] = [lock, adopt]

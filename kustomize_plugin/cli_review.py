@@ -10,9 +10,11 @@ import sys
 
 import click
 
-from . import pipeline
+from . import model, pipeline
 from . import results as R
+from .adopt import is_live, live_object
 from .cli import _CONTEXT, _render_options, build_config, render_paths, report
+from .inputs import kind_of
 from .output import OutputError, plan_files
 from .review.check import compare_tree
 from .review.describe import describe_render, format_mermaid, format_tree
@@ -150,7 +152,7 @@ def plan(
         raise SystemExit(R.EXIT_INPUT_ERROR)
     # HEAD as DPF's controller would render it with BASE live: BASE's revisions as the current ones.
     dpf_render = pipeline.render_items(
-        pipeline.with_locks(head_items, base_render.revisions), config, mode=pipeline.FINAL
+        pipeline.with_locks(head_items, [r.lock for r in base_render.revisions]), config, mode=pipeline.FINAL
     )
     result = plan_renders(
         base_render.items,
@@ -175,6 +177,17 @@ def render_side(spec: str, config: RenderConfig) -> tuple[Render | None, list[Re
     items, found = read_input_set(spec, stdin=sys.stdin.buffer)
     if R.has_errors(found):
         return None, R.sort_results(found), items
+    if is_live([i.obj for i in items]):
+        # Objects from a cluster (`kubectl get -o yaml`): compared as they are, without what the server adds;
+        # the DPF objects that are inputs, not output, are left out.
+        live = pipeline.Render()
+        live.items = [
+            live_object(i.obj)
+            for i in items
+            if kind_of(i.obj) not in model.INPUT_KINDS
+            or i.obj.get("kind") in ("BFB", "BlueFieldSoftware", "DPUFlavor", "DPUFlavorTemplate")
+        ]
+        return live, R.sort_results(found), []
     render = pipeline.render_items(items, config, mode=pipeline.FINAL)
     return render, R.sort_results(found + render.results), items
 

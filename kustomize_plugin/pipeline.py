@@ -169,17 +169,16 @@ def _plan(items: list[Item], config: RenderConfig, mode: str) -> Plan:
     return out
 
 
-def with_locks(items: list[Item], revisions: list[DeploymentRevision]) -> list[Item]:
-    """The items with the revision locks of `revisions` in place of any they hold for the same DPUDeployments:
-    the inputs as DPF's controller would see them with those revisions live."""
-    replaced = {(r.deployment.namespace, r.deployment.name) for r in revisions}
+def with_locks(items: list[Item], locks: list[DeploymentLock]) -> list[Item]:
+    """The items with `locks` in place of any lock they hold for the same DPUDeployments: the inputs as DPF's
+    controller would see them with those revisions live."""
+    replaced = {(lock.namespace, lock.name) for lock in locks}
     kept = [
         item
         for item in items
         if kind_of(item.obj) != (LOCK_API_VERSION, LOCK_KIND) or _lock_key(item.obj) not in replaced
     ]
-    locks = [Item(r.lock.to_object(), len(kept) + i) for i, r in enumerate(revisions)]
-    return kept + locks
+    return kept + [Item(lock.to_object(), len(kept) + i) for i, lock in enumerate(locks)]
 
 
 def _lock_key(obj: dict[str, Any]) -> tuple[str, str]:

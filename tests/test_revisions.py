@@ -408,7 +408,9 @@ def test_plan_names_the_node_effect_and_what_dpf_would_do(row: Row) -> None:
     before, after = head_of(row)
     base_render, head_render = render(before), render(after)
     items = [Item(o, i) for i, o in enumerate(copy.deepcopy(after))]
-    dpf_render = pipeline.render_items(pipeline.with_locks(items, base_render.revisions), RenderConfig())
+    dpf_render = pipeline.render_items(
+        pipeline.with_locks(items, [r.lock for r in base_render.revisions]), RenderConfig()
+    )
     plan = plan_renders(
         base_render.items,
         head_render.items,
