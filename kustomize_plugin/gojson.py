@@ -10,8 +10,9 @@ or an empty string, map or slice is left out; a struct value never is; a pointer
 `{}`), maps sorted by key, `resource.Quantity` and `intstr.IntOrString` through their own MarshalJSON, and
 strings escaped as Go escapes them (`<`, `>`, `&`, U+2028 and U+2029 too).
 
-Inputs are the specs as written, already accepted by validate/schema.py. A value DPF's controller could not
-read (a port over 65535, a float where an int32 belongs, a NaN in helm values) raises GoJSONError.
+Inputs are the specs as loaded (plain dicts and lists), already accepted by validate/schema.py. A value DPF's
+controller could not read (a port over 65535, a float where an int32 belongs, a NaN in helm values) raises
+GoJSONError.
 """
 
 from __future__ import annotations
@@ -688,12 +689,12 @@ def _short(*documents: str) -> str:
 
 def configuration_spec_json(spec: Mapping[str, Any]) -> str:
     """A DPUServiceConfiguration spec as calculateDPUServiceVersionDigest encodes it (policy hidden)."""
-    return _CONFIGURATION_SPEC_FOR_DIGEST.json(spec)
+    return _CONFIGURATION_SPEC_FOR_DIGEST.json(spec if type(spec) is dict else dict(spec))
 
 
 def template_spec_json(spec: Mapping[str, Any]) -> str:
     """A DPUServiceTemplate spec as DPF encodes it."""
-    return _TEMPLATE_SPEC.json(spec)
+    return _TEMPLATE_SPEC.json(spec if type(spec) is dict else dict(spec))
 
 
 def service_version(config_spec: Mapping[str, Any], template_spec: Mapping[str, Any]) -> str:
