@@ -129,5 +129,7 @@ def test_longest_names_fit() -> None:
     ],
     ids=["golden-case", "dpf-e2e-names"],
 )
-def test_in_cluster_version_label_is_dpfs(namespace: str, deployment: str, service: str, expected: str) -> None:
+def test_in_cluster_version_label_is_dpfs(
+    namespace: str, deployment: str, service: str, expected: str
+) -> None:
     assert naming.in_cluster_version_label(namespace, deployment, service) == expected
