@@ -181,8 +181,11 @@ def service_version_label(service: str) -> str:
 
 
 def in_cluster_version_label(namespace: str, deployment: str, service: str) -> str:
-    """The host node label key for an in-cluster service (DPF hashes the DPUDeployment's key and the service)."""
-    return f"svc.dpu.nvidia.com/dpuservice-in-cluster-version-{digest({'Name': deployment, 'Namespace': namespace}, service)}"
+    """The host node label key for an in-cluster service: DPF's getInClusterDPUServiceVersionLabelKey hashes
+    the DPUDeployment's types.NamespacedName and the service key as Go's encoding/json writes them."""
+    from .gojson import in_cluster_label_hash
+
+    return f"svc.dpu.nvidia.com/dpuservice-in-cluster-version-{in_cluster_label_hash(namespace, deployment, service)}"
 
 
 def name_problem(name: str) -> str | None:
