@@ -687,6 +687,11 @@ def _short(*documents: str) -> str:
     return hex_digest[:DIGEST_LENGTH]
 
 
+def digest_of(*documents: str) -> str:
+    """DPF's digest of objects already encoded (one JSON document each)."""
+    return _short(*documents)
+
+
 def configuration_spec_json(spec: Mapping[str, Any]) -> str:
     """A DPUServiceConfiguration spec as calculateDPUServiceVersionDigest encodes it (policy hidden)."""
     return _CONFIGURATION_SPEC_FOR_DIGEST.json(spec if type(spec) is dict else dict(spec))

@@ -59,6 +59,8 @@ spec:
   serviceConfiguration:
     helmChart:
       values: {rate: 100, tuning: {queues: 4, burst: 8}}
+    serviceDaemonSet:
+      labels: {team: edge}
     configPorts:
       ports:
       - {name: metrics, port: 9100, protocol: TCP}
@@ -190,8 +192,16 @@ def write_default_service_type(objs: Objects) -> None:
     configuration(objs, "fw")["spec"]["serviceConfiguration"]["configPorts"]["serviceType"] = "NodePort"
 
 
-def add_empty_labels(objs: Objects) -> None:
-    configuration(objs, "mon")["spec"]["serviceConfiguration"]["serviceDaemonSet"] = {"labels": {}}
+def add_empty_annotations(objs: Objects) -> None:
+    configuration(objs, "fw")["spec"]["serviceConfiguration"]["serviceDaemonSet"]["annotations"] = {}
+
+
+def add_empty_helm_chart(objs: Objects) -> None:
+    configuration(objs, "ctl")["spec"]["serviceConfiguration"]["helmChart"] = {}
+
+
+def add_empty_daemon_set(objs: Objects) -> None:
+    configuration(objs, "mon")["spec"]["serviceConfiguration"]["serviceDaemonSet"] = {}
 
 
 def write_default_policy(objs: Objects) -> None:
@@ -277,7 +287,13 @@ ROWS: dict[str, Row] = {
     "4-chain-switches-chain-policy-true": Row(chain_mtu, Outcome(CHAIN, node_effect=True), chain_policy=True),
     "5-values-key-order": Row(reorder_values, NOTHING, chain_policy=True),
     "5-crd-default-written-out": Row(write_default_service_type, NOTHING, chain_policy=True),
-    "5-empty-map-added": Row(add_empty_labels, NOTHING, chain_policy=True),
+    "5-empty-map-added": Row(add_empty_annotations, NOTHING, chain_policy=True),
+    "5-empty-helm-chart-added": Row(add_empty_helm_chart, NOTHING, chain_policy=True),
+    # Not normalised away by DPF either: serviceDaemonSet is a pointer in DPF's types, so `{}` is content
+    # (docs/digests.md). mon is not disruptive (patched in place), but the chain selects its new serviceID.
+    "5x-empty-daemon-set-is-content": Row(
+        add_empty_daemon_set, Outcome(CHAIN, node_effect=True), chain_policy=True
+    ),
     "5-default-policy-written-out": Row(write_default_policy, NOTHING, chain_policy=True),
     "6-policy-flipped-to-false": Row(
         flip_fw_policy,

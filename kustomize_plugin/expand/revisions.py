@@ -7,7 +7,7 @@ DPUServices), then their interfaces, then the chain, whose digest covers the ser
 
 from __future__ import annotations
 
-from .. import gotemplate, naming
+from .. import gojson, gotemplate, naming
 from .. import results as R
 from ..lock import ChainEntry, DeploymentLock, ServiceEntry
 from ..merge import coalesce
@@ -154,9 +154,10 @@ def plan_revisions(
             if problems:
                 continue
         service.values = coalesce(config_values, service.template.values)
-        service.digest = naming.digest(
-            service.configuration.digest_spec(config_values), service.template.spec
-        )
+        encoded = _encoded(service, config_values, out)
+        if encoded is None:
+            continue
+        service.digest = gojson.digest_of(*encoded)
         decide_service(revision, service, entries.get(key))
         by_key[key] = service
         revision.services.append(service)
@@ -299,6 +300,29 @@ def service_params(name: str, namespace: str) -> gotemplate.GoStruct:
     return gotemplate.GoStruct(SERVICE_PARAMS_TYPE, {"Name": name, "Namespace": namespace})
 
 
+def _encoded(service: ServiceRevision, values: Any, out: list[Result]) -> tuple[str, str] | None:
+    """The configuration and template specs as DPF's digest encodes them (docs/digests.md); None, with an
+    error on the object that holds it, for a value the API server or DPF's typed structs would refuse."""
+    documents: list[str] = []
+    for source, encode, spec in (
+        (
+            service.configuration.source,
+            gojson.configuration_spec_json,
+            service.configuration.digest_spec(values),
+        ),
+        (service.template.source, gojson.template_spec_json, service.template.spec),
+    ):
+        try:
+            documents.append(encode(spec))
+        except gojson.GoJSONError as exc:
+            field = (
+                f"spec{exc.path}" if exc.path.startswith("[") else f"spec.{exc.path}" if exc.path else "spec"
+            )
+            message = f"DPF's controller cannot read this value: {exc.message}"
+            out.append(R.error(message, source.ref, field, condition=R.SERVICES_RECONCILED))
+    return (documents[0], documents[1]) if len(documents) == 2 else None
+
+
 def render_values(
     configuration: Configuration, values: Any, data: dict[str, Any]
 ) -> tuple[Any, list[tuple[str, str]]]:
@@ -342,7 +366,6 @@ def plan_chain(
     d: Deployment, services: dict[str, ServiceRevision]
 ) -> tuple[ChainRevision | None, list[Result]]:
     out: list[Result] = []
-    hashed: list[dict[str, Any]] = []
     rendered: list[dict[str, Any]] = []
     base = (
         "spec.serviceChains.switches"
@@ -350,11 +373,9 @@ def plan_chain(
         else "spec.serviceChains"
     )
     for i, switch in enumerate(d.switches or []):
-        hashed_ports: list[dict[str, Any]] = []
         rendered_ports: list[dict[str, Any]] = []
         for j, port in enumerate(switch["ports"]):
             if "service" not in port or port.get("service") is None:
-                hashed_ports.append(port)
                 rendered_ports.append({"serviceInterface": port["serviceInterface"]})
                 continue
             ref = port["service"]
@@ -384,7 +405,6 @@ def plan_chain(
                     )
                 )
                 continue
-            hashed_ports.append({**port, "service": {**ref, "name": service.service_id}})
             selector: dict[str, Any] = {
                 "matchLabels": {
                     naming.SERVICE_ID_LABEL: service.service_id,
@@ -394,11 +414,17 @@ def plan_chain(
             if ref.get("ipam") is not None:
                 selector["ipam"] = ref["ipam"]
             rendered_ports.append({"serviceInterface": selector})
-        hashed.append({**switch, "ports": hashed_ports})
         rendered.append({"ports": rendered_ports, "serviceMTU": switch["serviceMTU"]})
     if out:
         return None, out
-    return ChainRevision(rendered, naming.digest(hashed), d.chain_apply_node_effect), out
+    service_ids = {key: service.service_id for key, service in services.items()}
+    try:
+        digest = gojson.chain_version(d.switches or [], service_ids, deployment=d.name)
+    except gojson.GoJSONError as exc:
+        where = f"{base}{exc.path}" if exc.path.startswith("[") else f"{base}.{exc.path}"
+        message = f"DPF's controller cannot read this value: {exc.message}"
+        return None, [R.error(message, d.source.ref, where, condition=R.CHAINS_RECONCILED)]
+    return ChainRevision(rendered, digest, d.chain_apply_node_effect), out
 
 
 def _name_problems(revision: DeploymentRevision) -> list[str]:
