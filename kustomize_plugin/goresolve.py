@@ -52,10 +52,10 @@ _V2_WORDS = {
 # resolve.go `resolveTable`: the first byte decides whether a scalar can be anything but a string at all.
 _WORD_START = frozenset("yYnNtTfFoO~<")  # `<` only for the merge key
 _NUMBER_START = frozenset("+-0123456789.")
-_DIGITS = frozenset("0123456789")
-_BINARY = frozenset("01")
-_OCTAL = frozenset("01234567")
-_HEX = frozenset("0123456789abcdefABCDEF")
+_DIGITS = "0123456789"
+_BINARY = "01"
+_OCTAL = "01234567"
+_HEX = "0123456789abcdefABCDEF"
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 # Go parses a float's exponent only up to a few digits of precision (strconv/atof.go readFloat), so beyond
 # this length Python's overflow verdict could differ from Go's: such a text counts as a number (quoted).
@@ -150,7 +150,7 @@ def _fits_64_bits(plain: str) -> bool:
     return value < 2**64
 
 
-def _signed_after_prefix(plain: str, prefix: str, digits: frozenset[str], base: int) -> bool:
+def _signed_after_prefix(plain: str, prefix: str, digits: str, base: int) -> bool:
     """resolve.go's `strconv.ParseInt(plain[2:], base, 64)` after a lowercase prefix: a sign is allowed there."""
     if not plain.startswith(prefix):
         return False
@@ -205,9 +205,9 @@ def _finite(number: str) -> bool:
     return float(number) not in (float("inf"), float("-inf"))
 
 
-def _only(text: str, allowed: frozenset[str] | set[str]) -> bool:
-    # ASCII sets on purpose: str.isdigit() would accept other scripts' digits, which Go does not.
-    return bool(text) and all(c in allowed for c in text)
+def _only(text: str, allowed: str) -> bool:
+    """Non-empty and made of `allowed` only (ASCII on purpose: str.isdigit() takes any script's digits)."""
+    return bool(text) and not text.strip(allowed)
 
 
 # --- timestamps (v3 only turns them into time.Time) -------------------------------------------------------

@@ -229,3 +229,19 @@ def test_a_render_committed_with_the_old_quoting_is_drift(tmp_path: Path) -> Non
     assert done.returncode == 1, done.stderr
     assert f"-    {naming.SERVICE_VERSION_ANNOTATION}: {DIGEST}\n" in done.stdout.decode()
     assert f"+    {naming.SERVICE_VERSION_ANNOTATION}: '{DIGEST}'\n" in done.stdout.decode()
+
+
+# --- the other direction, left open -------------------------------------------------------------------------
+
+GO_PLAIN_STRINGS = ("+0x8000000000000000", "0x10000000000000000", "+0b1" + "0" * 63, "0b" + "1" * 65, ".5_")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="dpf-render reads plain scalars with PyYAML's YAML 1.1 rules; Go writers (kustomize) leave these "
+    "plain because Go reads them as strings, so a pass-through value comes back as a number or an error",
+)
+@pytest.mark.parametrize("text", GO_PLAIN_STRINGS)
+def test_what_go_writers_leave_plain_is_read_as_a_string(text: str) -> None:
+    assert goresolve.v2_kind(text) == goresolve.v3_kind(text) == goresolve.STR
+    assert yamlio.load_documents(f"k: {text}\n") == [{"k": text}]
