@@ -21,23 +21,7 @@ STR, BOOL, INT, FLOAT, NULL, MERGE, TIMESTAMP = "str", "bool", "int", "float", "
 _COMMON_WORDS = {
     **dict.fromkeys(("true", "True", "TRUE", "false", "False", "FALSE"), BOOL),
     **dict.fromkeys(("", "~", "null", "Null", "NULL"), NULL),
-    **dict.fromkeys(
-        (
-            ".nan",
-            ".NaN",
-            ".NAN",
-            ".inf",
-            ".Inf",
-            ".INF",
-            "+.inf",
-            "+.Inf",
-            "+.INF",
-            "-.inf",
-            "-.Inf",
-            "-.INF",
-        ),
-        FLOAT,
-    ),
+    **dict.fromkeys(".nan .NaN .NAN .inf .Inf .INF +.inf +.Inf +.INF -.inf -.Inf -.INF".split(), FLOAT),
     # Not in resolve()'s reach (`<` has no hint), but decode.go's isMerge treats a plain `<<` key as a
     # merge; quoted as a value too, as PyYAML does.
     "<<": MERGE,
@@ -57,8 +41,8 @@ _BINARY = "01"
 _OCTAL = "01234567"
 _HEX = "0123456789abcdefABCDEF"
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
-# Go parses a float's exponent only up to a few digits of precision (strconv/atof.go readFloat), so beyond
-# this length Python's overflow verdict could differ from Go's: such a text counts as a number (quoted).
+# Go's strconv/atof.go readFloat stops adding exponent digits past 10,000, so on a very long text Python's
+# overflow verdict could differ from Go's: beyond this length a float-shaped text counts as a number.
 _EXACT_FLOAT_LENGTH = 400
 
 

@@ -1,4 +1,4 @@
-"""Kubernetes' Go YAML readers read dpf-render's output back as the same strings (issue 11).
+"""Kubernetes' Go YAML readers read dpf-render's output back as the same strings.
 
 ConfigMaps carry every string of the generated table (tests/go_scalars.py) as data values and keys, label
 values and keys and annotation values and keys, beside the example's inputs with a rate that gives the

@@ -2,7 +2,7 @@
 
 kubectl and Argo CD read YAML with go-yaml v2 (YAML 1.1 booleans, Go number syntax), kustomize and kpt
 with go-yaml v3; a digest annotation `9887831e50` or a label `feature: y` written plain reaches them as a
-number or a boolean (issue 11). `goresolve` models both readers; these tests pin the model to what the real
+number or a boolean. `goresolve` models both readers; these tests pin the model to what the real
 readers did (tests/go_scalars.py), then check that every writer path quotes what the model flags and writes
 nothing plain that a Go reader would change. tests/test_e2e_go_readers.py runs the real readers.
 """
