@@ -21,7 +21,8 @@ STR, BOOL, INT, FLOAT, NULL, MERGE, TIMESTAMP = "str", "bool", "int", "float", "
 _COMMON_WORDS = {
     **dict.fromkeys(("true", "True", "TRUE", "false", "False", "FALSE"), BOOL),
     **dict.fromkeys(("", "~", "null", "Null", "NULL"), NULL),
-    **dict.fromkeys(".nan .NaN .NAN .inf .Inf .INF +.inf +.Inf +.INF -.inf -.Inf -.INF".split(), FLOAT),
+    **dict.fromkeys((".nan", ".NaN", ".NAN"), FLOAT),
+    **dict.fromkeys((sign + inf for sign in ("", "+", "-") for inf in (".inf", ".Inf", ".INF")), FLOAT),
     # Not in resolve()'s reach (`<` has no hint), but decode.go's isMerge treats a plain `<<` key as a
     # merge; quoted as a value too, as PyYAML does.
     "<<": MERGE,
