@@ -110,9 +110,9 @@ READERS = (
 )
 
 
-# With this rate the example's producer gets the content digest `184670e271`, a float to Go readers.
-DIGEST_RATE = 214
-DIGEST = "184670e271"
+# With this rate the example's producer gets the content digest `93352774e4`, a float to Go readers.
+DIGEST_RATE = 318
+DIGEST = "93352774e4"
 
 
 def example_with_rate(target: Path, rate: int = DIGEST_RATE) -> Path:
