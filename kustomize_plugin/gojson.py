@@ -299,17 +299,22 @@ def _kept_as_written(text: str) -> bool:
 
 
 def quantity_json(value: Any) -> str:
-    """A resource.Quantity field as DPF writes it: the text as written when ParseQuantity kept it, else the
+    """A resource.Quantity field as DPF writes it in JSON."""
+    return f'"{quantity_text(value)}"'
+
+
+def quantity_text(value: Any) -> str:
+    """A resource.Quantity as DPF writes it: the text as written when ParseQuantity kept it, else the
     canonical form ("0.1" and 0.1 become "100m", "1024Mi" becomes "1Gi")."""
     text = _quantity_text(value)
     if not text.isascii():
         raise GoJSONError(f"quantity {text!r} is not a quantity")
     if _kept_as_written(text):
-        return f'"{text}"'
+        return text
     from .quantity import QuantityError, parse_quantity
 
     try:
-        return f'"{parse_quantity(text)}"'
+        return str(parse_quantity(text))
     except QuantityError as exc:
         raise GoJSONError(str(exc)) from None
 

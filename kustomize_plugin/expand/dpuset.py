@@ -47,14 +47,35 @@ def requestors(revision: DeploymentRevision) -> list[str]:
     return sorted({naming.requestor(d.namespace, d.name, n) for n in names})
 
 
+def label_selector(selector: dict[str, Any]) -> dict[str, Any]:
+    """A metav1.LabelSelector as Go writes it: empty matchLabels, matchExpressions and values left out
+    (omitempty), the selector itself kept even when that leaves `{}` (a pointer)."""
+    out: dict[str, Any] = {}
+    if selector.get("matchLabels"):
+        out["matchLabels"] = selector["matchLabels"]
+    expressions = [
+        {k: v for k, v in expression.items() if not (k == "values" and not v)}
+        for expression in selector.get("matchExpressions") or []
+    ]
+    if expressions:
+        out["matchExpressions"] = expressions
+    return out
+
+
 def generate_dpuset(revision: DeploymentRevision, dpu_set: DPUSetSpec) -> dict[str, Any]:
     d = revision.deployment
-    node_effect: dict[str, Any] = {"force": False, **d.node_effect}
+    # The DPUDeployment's nodeEffect through DPF's typed copy: force defaulted, an empty customLabel left out.
+    node_effect: dict[str, Any] = {
+        "force": False,
+        **{k: v for k, v in d.node_effect.items() if not (k == "customLabel" and not v)},
+    }
     node_effect["applyOnLabelChange"] = revision.disruptive
-    node_effect["nodeMaintenanceAdditionalRequestors"] = requestors(revision)
+    found = requestors(revision)
+    if found:
+        node_effect["nodeMaintenanceAdditionalRequestors"] = found
     cluster: dict[str, Any] = {"nodeLabels": node_labels(revision)}
-    if dpu_set.cluster_selector:
-        cluster["selector"] = {"matchLabels": dpu_set.cluster_selector}
+    if dpu_set.cluster_selector is not None:
+        cluster["selector"] = label_selector({"matchLabels": dpu_set.cluster_selector})
     template_spec: dict[str, Any] = {"cluster": cluster, "nodeEffect": node_effect}
     template_spec["bfb" if d.bfb_kind == BFB else "blueFieldSoftware"] = {"name": d.bfb}
     template_spec["dpuFlavor" if d.flavor_kind == FLAVOR else "dpuFlavorTemplate"] = d.flavor
@@ -67,9 +88,9 @@ def generate_dpuset(revision: DeploymentRevision, dpu_set: DPUSetSpec) -> dict[s
         dpu_template["annotations"] = dpu_set.annotations
     spec: dict[str, Any] = {"dpuTemplate": dpu_template, "strategy": d.dpu_set_strategy}
     if dpu_set.node_selector is not None:
-        spec["dpuNodeSelector"] = dpu_set.node_selector
+        spec["dpuNodeSelector"] = label_selector(dpu_set.node_selector)
     if dpu_set.device_selector is not None:
-        spec["dpuDeviceSelector"] = dpu_set.device_selector
+        spec["dpuDeviceSelector"] = label_selector(dpu_set.device_selector)
     return {
         "apiVersion": PROVISIONING_V1,
         "kind": KIND,
