@@ -329,6 +329,20 @@ def _adopt_deployment(
                 condition=None,
             )
         )
+    for key, live_service in sorted(current.items()):
+        legacy = f"dpudeployment_{d.name}_{key}"
+        if (live_service.get("spec") or {}).get("serviceID") == legacy:
+            out.append(
+                R.warning(
+                    f"service {key}: the live DPUService {live_service['metadata']['name']} has the legacy serviceID "
+                    f"{legacy}, which DPF keeps while it patches the object in place; the render writes "
+                    f"{d.name}_{key}_<version> instead, so the first sync updates its serviceID (and the interfaces "
+                    "and chain that select it) in place",
+                    ref,
+                    f"spec.services.{key}",
+                    condition=None,
+                )
+            )
     _adopt_chain(items, revision, live, lock, config, out)
     final = _render_with(items, lock, config, revision.owner)
     for dpu_set in d.dpu_sets:
