@@ -96,9 +96,7 @@ def options_from_environment(environ: Mapping[str, str]) -> tuple[RenderConfig, 
             setattr(config, attribute, parsed == "true")
         else:
             out.append(
-                R.error(
-                    f'{sources[name]}: must be "true" or "false", not {json.dumps(value)}', condition=None
-                )
+                R.error(f'{sources[name]}: must be "true" or "false", not {_shown(value)}', condition=None)
             )
     versions, found = _bfb_versions(
         values.get("bfbVersions", DEFAULTS["bfbVersions"]), sources.get("bfbVersions", "")
@@ -116,6 +114,8 @@ def parse_parameters(text: str) -> tuple[dict[str, Any], list[Result]]:
         raw = json.loads(text)
     except ValueError as exc:
         return {}, [R.error(f"{PARAMETERS_ENV} is not valid JSON: {exc}", condition=None)]
+    except RecursionError:  # Python's JSON reader recurses once per level
+        return {}, [R.error(f"{PARAMETERS_ENV} nests deeper than JSON can be read here", condition=None)]
     if not isinstance(raw, list):
         return {}, [R.error(f"{PARAMETERS_ENV} must be a JSON list of parameters", condition=None)]
     values: dict[str, Any] = {}
@@ -138,6 +138,15 @@ def parse_parameters(text: str) -> tuple[dict[str, Any], list[Result]]:
             continue
         values[name] = entry[given[0]]
     return values, out
+
+
+def _shown(value: Any) -> str:
+    """A parameter's value for a message: JSON, cut short (a parameter can be as long and deep as its author likes)."""
+    try:
+        text = json.dumps(value)
+    except RecursionError:
+        text = "a value nested too deep to show"
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _bfb_versions(value: Any, source: str) -> tuple[dict[str, str], list[Result]]:

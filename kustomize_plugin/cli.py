@@ -13,7 +13,7 @@ import click
 from . import __version__
 from . import results as R
 from .config import RenderConfig
-from .output import plan_paths, render_command
+from .output import plan_paths, render_command, utf8
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -160,6 +160,8 @@ def render(paths: tuple[str, ...], output_dir: str | None, **options: Any) -> No
 
 def main(args: Sequence[str]) -> int:
     """Run the CLI; click's usage errors are exit 2, input errors 1."""
+    utf8(sys.stdout)  # manifests, plans and trees are UTF-8 whatever the locale, as `render`'s are
+    utf8(sys.stderr)
     try:
         cli.main(args=list(args), prog_name="dpf-render", standalone_mode=False)
     except click.exceptions.Exit as exc:

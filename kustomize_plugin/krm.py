@@ -18,7 +18,7 @@ from . import emit, pipeline, yamlio
 from . import results as R
 from .inputs import Item, kind_of
 from .output import utf8, write_whole
-from .sources import items_from_text, object_problem, read_paths
+from .sources import items_from_text, object_problem, read_capped, read_paths
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -199,7 +199,7 @@ def main(stdin: BinaryIO | None = None, stdout: TextIO | None = None, stderr: Te
     except ValueError as exc:
         stderr.write(f"dpf-render: {exc}\n")
         return R.EXIT_USAGE
-    request = parse_request(stdin.read(max_bytes + 1), max_bytes=max_bytes)
+    request = parse_request(read_capped(stdin, max_bytes), max_bytes=max_bytes)
     outcome = decide(request, cwd=os.getcwd(), max_bytes=max_bytes)
     pieces = output_pieces(request, outcome)
     write_whole(stderr, R.stderr_lines(outcome.results))

@@ -19,6 +19,7 @@ from . import config as config_mod
 from . import krm, yamlio
 from . import results as R
 from .output import utf8, write_whole
+from .sources import read_capped
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ def main(
     except ValueError as exc:
         stderr.write(f"dpf-render: {exc}\n")
         return R.EXIT_USAGE
-    data = b"" if _is_terminal(stdin) else stdin.read(max_bytes + 1)
+    data = b"" if _is_terminal(stdin) else read_capped(stdin, max_bytes)
     request = krm.parse_request(data, max_bytes=max_bytes)
     if request.resource_list and not args:
         # The env var leaked into an exec KRM function call (kustomize run inside a legacy plugin):

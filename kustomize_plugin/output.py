@@ -38,7 +38,13 @@ def plan_paths(
     paths: Sequence[str], config: RenderConfig, *, stdin: BinaryIO | None = None
 ) -> tuple[pipeline.Plan | None, list[Result], int]:
     """Read files, folders or `-` and plan their final manifests: (the plan, or None on errors; results; exit code)."""
-    items, found = read_paths(paths, stdin=stdin if stdin is not None else sys.stdin.buffer)
+    try:
+        max_bytes = yamlio.max_input_bytes()
+    except ValueError as exc:  # the environment, not the inputs: a usage error
+        return None, [R.error(str(exc), condition=None)], R.EXIT_USAGE
+    items, found = read_paths(
+        paths, stdin=stdin if stdin is not None else sys.stdin.buffer, max_bytes=max_bytes
+    )
     if R.has_errors(found):
         return None, R.sort_results(found), R.EXIT_INPUT_ERROR
     planned = pipeline.plan(items, config, mode=pipeline.FINAL)

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .results import Result
 
 SUFFIXES = (".yaml", ".yml", ".json")
+_CHUNK = 1 << 20
 STDIN = "-"
 # Objects that configure tools rather than describe cluster state.
 TOOL_KINDS = frozenset({"Kustomization", "Component", "Kptfile", "DPUDeploymentRender"})
@@ -101,11 +102,11 @@ def read_paths(
     for path in files:
         try:
             if path == STDIN:
-                data = stdin.read(max_bytes + 1) if stdin is not None else b""
+                data = read_capped(stdin, max_bytes) if stdin is not None else b""
                 source, file_path = "<stdin>", None
             else:
                 with open(path, "rb") as handle:
-                    data = handle.read(max_bytes + 1)
+                    data = read_capped(handle, max_bytes)
                 source = file_path = path
             text = yamlio.decode(data, source=source, max_bytes=max_bytes)
         except OSError as exc:
@@ -120,6 +121,25 @@ def read_paths(
         items.extend(found)
         out.extend(problems)
     return items, out
+
+
+def read_capped(stream: Any, max_bytes: int) -> bytes:
+    """Up to `max_bytes` + 1 bytes of a binary stream (the one more tells the caller it is over the cap).
+
+    Read in chunks: `read(n)` reserves n bytes up front, so a cap of a terabyte would fail on a small file.
+    """
+    if max_bytes < _CHUNK:
+        data: bytes = stream.read(max_bytes + 1)
+        return data
+    chunks: list[bytes] = []
+    left = max_bytes + 1
+    while left > 0:
+        chunk = stream.read(min(left, _CHUNK))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
 
 
 def object_problem(doc: Any) -> str | None:

@@ -341,3 +341,133 @@ def test_click_is_not_imported_by_the_krm_function() -> None:
     assert "deepmerge" not in imported
     assert "hashlib" not in imported
     assert "typing" not in imported
+
+
+# --------------------------------------------------------------------------------------------------------
+# User input and environment that once ended in exit 3 ("a bug"): each is a clear exit 1 or 2 now
+
+
+EXAMPLE = REPO / "examples" / "producer-consumer"
+BIG_NUMBERS = {
+    "hex": "0x" + "f" * 4000,
+    "octal": "0" + "7" * 5000,
+    "binary": "0b" + "1" * 15000,
+    "base 60": "1" + ":59" * 3000,
+    "base-60 float": "1" + ":59" * 300 + ".5",
+    "long base 60": "1" + ":5" * 200_000,
+}
+
+
+@pytest.mark.parametrize("number", BIG_NUMBERS.values(), ids=BIG_NUMBERS.keys())
+@pytest.mark.parametrize("mode", ["render", "KRM"])
+def test_numbers_too_big_to_print_are_a_clear_error(tmp_path: Path, number: str, mode: str) -> None:
+    text = OBJECT + f"data: {{k: {number}}}\n"
+    if mode == "render":
+        (tmp_path / "in.yaml").write_text(text)
+        result = run_dpf_render("render", "--allow-empty", "in.yaml", cwd=tmp_path)
+        source = "in.yaml"
+    else:  # a ResourceList that allows an empty render, so the ConfigMap would be written back
+        request = (
+            "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\n"
+            "functionConfig: {apiVersion: dpf-render.io/v1alpha1, kind: DPUDeploymentRender, spec: {allowEmpty: true}}\n"
+            f"items:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {{name: settings}}\n  data: {{k: {number}}}\n"
+        )
+        result = run_dpf_render(stdin=request.encode(), cwd=tmp_path)
+        source = "<stdin>"
+    stderr = result.stderr.decode()
+    assert result.returncode == 1, stderr
+    assert "too many digits" in stderr
+    assert_one_clear_line(stderr, source)
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999999G", "²", "9223372036854775808", "0x10", "-5"])
+@pytest.mark.parametrize("mode", ["render", "KRM", "legacy plugin"])
+def test_unusable_input_cap_is_a_usage_error(tmp_path: Path, value: str, mode: str) -> None:
+    env = tool_env(DPF_RENDER_MAX_INPUT_BYTES=value)
+    if mode == "render":
+        result = run_dpf_render("render", str(EXAMPLE), env=env, cwd=tmp_path)
+    elif mode == "KRM":
+        result = run_dpf_render(stdin=OBJECT.encode(), env=env, cwd=tmp_path)
+    else:
+        config = tmp_path / "plugin-config.yaml"
+        config.write_text(
+            "apiVersion: dpf-render.io/v1alpha1\nkind: DPUDeploymentRender\nmetadata: {name: x}\n"
+        )
+        result = run_dpf_render(str(config), stdin=OBJECT.encode(), env=env, cwd=tmp_path)
+    stderr = result.stderr.decode()
+    assert result.returncode == 2, stderr
+    assert result.stdout == b""
+    assert "DPF_RENDER_MAX_INPUT_BYTES=" in stderr
+    assert "is not a positive byte count" in stderr
+    assert stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("value", ["1000G", "9223372036854775807"])
+def test_huge_input_cap_reads_inputs_without_reserving_it(tmp_path: Path, value: str) -> None:
+    env = tool_env(DPF_RENDER_MAX_INPUT_BYTES=value)
+    rendered = run_dpf_render("render", "--keep-inputs", str(EXAMPLE), env=env, cwd=tmp_path)
+    assert rendered.returncode == 0, rendered.stderr.decode()
+    stream = rendered.stdout
+    krm = run_dpf_render(stdin=stream, env=env, cwd=tmp_path)
+    assert krm.returncode == 0, krm.stderr.decode()
+
+
+def test_deeply_nested_argocd_parameters_are_a_usage_error(tmp_path: Path) -> None:
+    deep = '[{"name": "namespace", "array": ' + "[" * 60_000 + "]" * 60_000 + "}]"
+    for parameters in (
+        deep,
+        "[" * 60_000 + "]" * 60_000,
+        '[{"name": "strict", "array": ' + "[" * 900 + "]" * 900 + "}]",
+    ):
+        env = tool_env(ARGOCD_APP_PARAMETERS=parameters, ARGOCD_APP_NAMESPACE="dpf")
+        result = run_dpf_render("argocd", "generate", str(EXAMPLE), env=env, cwd=tmp_path)
+        stderr = result.stderr.decode()
+        assert result.returncode == 2, stderr
+        assert result.stdout == b""
+        assert "ARGOCD_APP_PARAMETERS" in stderr or "parameter strict" in stderr
+        assert "internal error" not in stderr
+        assert len(stderr) < 2000
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["describe", str(EXAMPLE)],
+        ["describe", "--mermaid", str(EXAMPLE)],
+        ["plan", str(EXAMPLE), str(EXAMPLE)],
+        ["render", str(EXAMPLE)],
+        ["check", str(EXAMPLE), "--against", "nowhere"],
+    ],
+    ids=["describe", "describe --mermaid", "plan", "render", "check"],
+)
+def test_an_ascii_locale_gets_utf8_output(tmp_path: Path, args: list[str]) -> None:
+    """Kubernetes YAML is UTF-8 and so is every report: an ASCII PYTHONIOENCODING must not turn an arrow or a
+    tree line into a crash."""
+    utf8 = run_dpf_render(*args, cwd=tmp_path)
+    ascii_ = run_dpf_render(*args, env=tool_env(PYTHONIOENCODING="ascii", LC_ALL="C"), cwd=tmp_path)
+    assert "internal error" not in ascii_.stderr.decode(), ascii_.stderr.decode()
+    assert (ascii_.returncode, ascii_.stdout, ascii_.stderr) == (utf8.returncode, utf8.stdout, utf8.stderr)
+
+
+def test_an_owner_label_that_is_a_map_is_passed_through(tmp_path: Path) -> None:
+    """A child-kind item whose owner label is not a string is no previous render: it passes through, and KRM
+    mode still answers with a ResourceList."""
+    docs = [yamlio.load_documents(p.read_text()) for p in sorted(EXAMPLE.glob("*.yaml"))]
+    items: list[Any] = [d for group in docs for d in group]
+    odd = {
+        "apiVersion": "provisioning.dpu.nvidia.com/v1alpha1",
+        "kind": "DPUSet",
+        "metadata": {
+            "name": "odd",
+            "namespace": "dpf-operator-system",
+            "labels": {"svc.dpu.nvidia.com/owned-by-dpudeployment": {"a": "b"}},
+        },
+    }
+    result = run_dpf_render(stdin=resource_list(*items, odd), cwd=tmp_path)
+    stderr = result.stderr.decode()
+    assert result.returncode in (0, 1), stderr
+    assert "internal error" not in stderr
+    out = yamlio.load_documents(result.stdout.decode())
+    assert len(out) == 1
+    assert out[0]["kind"] == "ResourceList"
+    assert odd in out[0]["items"]
