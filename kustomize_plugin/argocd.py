@@ -294,16 +294,15 @@ def describe_app(environ: Mapping[str, str]) -> str:
 def report_block(results: list[Result], code: int, environ: Mapping[str, str]) -> str:
     """The stderr Argo CD shows: a headline naming the app, then one line per problem."""
     lines = R.stderr_lines(results)
+    app = R.printable(describe_app(environ))
     if code == R.EXIT_OK:
-        return f"dpf-render: rendered {describe_app(environ)} with warnings:\n{lines}" if lines else ""
+        return f"dpf-render: rendered {app} with warnings:\n{lines}" if lines else ""
     errors = sum(1 for r in results if r.severity == R.ERROR)
     if code == R.EXIT_INPUT_ERROR and not errors:
         counted = "warnings (strict is on)"
     else:
         counted = f"{errors} error{'s' if errors != 1 else ''}"
-    return (
-        f"dpf-render: cannot render {describe_app(environ)}: {counted}; no manifests were generated\n{lines}"
-    )
+    return f"dpf-render: cannot render {app}: {counted}; no manifests were generated\n{lines}"
 
 
 def _on_sigterm(_signum: int, _frame: FrameType | None) -> None:

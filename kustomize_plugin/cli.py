@@ -167,6 +167,8 @@ def main(args: Sequence[str]) -> int:
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:
+        # The message quotes arguments: one line, whatever they hold. (Final in click's stubs; show() reads it.)
+        exc.message = R.printable(exc.message)  # type: ignore[misc]
         exc.show()
         return R.EXIT_USAGE
     except click.exceptions.Abort:

@@ -62,7 +62,7 @@ def check(paths: tuple[str, ...], directory: str, **options: Any) -> None:
     try:
         expected = plan_files(docs)
     except OutputError as exc:
-        sys.stderr.write(f"error: {exc}\n")
+        sys.stderr.write(R.printable(f"error: {exc}") + "\n")
         raise SystemExit(R.EXIT_INPUT_ERROR) from None
     drift = compare_tree(expected, directory)
     if drift.clean:
@@ -81,7 +81,7 @@ def check(paths: tuple[str, ...], directory: str, **options: Any) -> None:
         f"{len(drift.missing)} missing, {len(drift.extra)} extra; update it with "
         f"`dpf-render render {' '.join(paths)} -o {drift.directory}` (and the same options)"
     )
-    sys.stderr.write("".join(line + "\n" for line in lines))
+    sys.stderr.write("".join(R.printable(line) + "\n" for line in lines))
     raise SystemExit(R.EXIT_INPUT_ERROR)
 
 

@@ -197,7 +197,7 @@ def main(stdin: BinaryIO | None = None, stdout: TextIO | None = None, stderr: Te
     try:
         max_bytes = yamlio.max_input_bytes()
     except ValueError as exc:
-        stderr.write(f"dpf-render: {exc}\n")
+        stderr.write(R.printable(f"dpf-render: {exc}") + "\n")
         return R.EXIT_USAGE
     request = parse_request(read_capped(stdin, max_bytes), max_bytes=max_bytes)
     outcome = decide(request, cwd=os.getcwd(), max_bytes=max_bytes)

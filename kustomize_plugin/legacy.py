@@ -51,7 +51,7 @@ def main(
     try:
         max_bytes = yamlio.max_input_bytes(environ)
     except ValueError as exc:
-        stderr.write(f"dpf-render: {exc}\n")
+        stderr.write(R.printable(f"dpf-render: {exc}") + "\n")
         return R.EXIT_USAGE
     data = b"" if _is_terminal(stdin) else read_capped(stdin, max_bytes)
     request = krm.parse_request(data, max_bytes=max_bytes)
@@ -62,7 +62,7 @@ def main(
     try:
         function_config = read_config(args, environ)
     except UsageError as exc:
-        stderr.write(f"dpf-render: {exc}\n")
+        stderr.write(R.printable(f"dpf-render: {exc}") + "\n")
         return R.EXIT_USAGE
     request.function_config = function_config
     request.resource_list = True  # KRM semantics (SPEC §2.8), written back below as a plain stream

@@ -79,7 +79,7 @@ def render_command(
     try:
         write_tree(output_dir, _plan_generated(planned.documents()))
     except OutputError as exc:
-        write_whole(stderr, f"error: {exc}\n")
+        write_whole(stderr, R.printable(f"error: {exc}") + "\n")
         return R.EXIT_INPUT_ERROR
     return R.EXIT_OK
 
