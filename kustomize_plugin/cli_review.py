@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from . import pipeline
+from . import pipeline, yamlio
 from . import results as R
 from .cli import _CONTEXT, _render_options, build_config, render_paths, report
 from .output import OutputError, plan_files
@@ -64,7 +64,10 @@ def check(paths: tuple[str, ...], directory: str, **options: Any) -> None:
     except OutputError as exc:
         sys.stderr.write(R.printable(f"error: {exc}") + "\n")
         raise SystemExit(R.EXIT_INPUT_ERROR) from None
-    drift = compare_tree(expected, directory)
+    drift = compare_tree(expected, directory, max_bytes=yamlio.max_input_bytes())
+    if drift.problems:
+        sys.stderr.write("".join(R.printable(f"error: {problem}") + "\n" for problem in drift.problems))
+        raise SystemExit(R.EXIT_INPUT_ERROR)
     if drift.clean:
         sys.stdout.write(
             f"OK: {drift.directory} matches the render of {' '.join(paths)} ({drift.total} files)\n"

@@ -196,8 +196,8 @@ def test_sigterm_during_render_to_a_folder_leaves_it_as_it_was(
     tmp_path: Path, fleet: Path, moment: str
 ) -> None:
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "previous.yaml").write_text("kept: true\n")
+    previous = run_dpf_render("render", str(REPO / "examples" / "producer-consumer"), "-o", str(out))
+    assert previous.returncode == 0, previous.stderr.decode()
     before = tree(out)
     process = start("render", str(fleet), "-o", str(out), cwd=tmp_path)
     deadline = time.monotonic() + 60

@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kustomize_plugin import krm, yamlio
-from kustomize_plugin.inputs import Item
 from kustomize_plugin import results as R
+from kustomize_plugin.inputs import Item
 
 from .conftest import REPO, run_dpf_render, tool_env
 
