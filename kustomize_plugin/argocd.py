@@ -239,11 +239,13 @@ def read_app(path: str, environ: Mapping[str, str]) -> tuple[list[Item], list[Re
         if text is None:
             return [], out
         return items_from_text(text, source=f"kustomize build {path}", file_path=None)
-    files, out = list_files([path])
-    if out:
+    # No opt-out here: an Application's author would otherwise read other repositories on the repo server.
+    files, out = list_files([path], opt_out=None)
+    if R.has_errors(out):
         return [], out
     # Relative names ("services/templates.yaml"), as the user sees them in the repository.
-    return read_paths([os.path.normpath(f) for f in files])
+    items, found = read_paths([os.path.normpath(f) for f in files])
+    return items, out + found
 
 
 def generate(path: str, environ: Mapping[str, str]) -> tuple[str, list[Result], int]:

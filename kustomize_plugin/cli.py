@@ -12,7 +12,7 @@ import click
 
 from . import __version__
 from . import results as R
-from .config import RenderConfig
+from .config import LOAD_RESTRICTORS, ROOT_ONLY, RenderConfig
 from .output import plan_paths, render_command, utf8
 
 TYPE_CHECKING = False
@@ -46,6 +46,13 @@ def _render_options(function: Any) -> Any:
         ),
         click.option("--sync-waves", is_flag=True, help="Annotate children with Argo CD sync waves."),
         click.option("--sync-options", is_flag=True, help="Annotate children with Argo CD sync options."),
+        click.option(
+            "--load-restrictor",
+            type=click.Choice(list(LOAD_RESTRICTORS)),
+            default=ROOT_ONLY,
+            show_default=True,
+            help="none: follow links out of input folders (kustomize's LoadRestrictionsNone).",
+        ),
     ]
     for option in reversed(options):
         function = option(function)
@@ -61,6 +68,7 @@ def build_config(
     bfb_versions: Sequence[str] = (),
     sync_waves: bool = False,
     sync_options: bool = False,
+    load_restrictor: str = ROOT_ONLY,
 ) -> RenderConfig:
     versions: dict[str, str] = {}
     for pair in bfb_versions:
@@ -76,6 +84,7 @@ def build_config(
         bfb_versions=versions,
         sync_waves=sync_waves,
         sync_options=sync_options,
+        load_restrictor=LOAD_RESTRICTORS[load_restrictor],
     )
 
 

@@ -158,7 +158,7 @@ def plan(
 
 def render_side(spec: str, config: RenderConfig) -> tuple[Render | None, list[Result]]:
     """One side of a plan, rendered as final manifests; None when its inputs cannot be read."""
-    items, found = read_input_set(spec, stdin=sys.stdin.buffer)
+    items, found = read_input_set(spec, stdin=sys.stdin.buffer, confine=config.confined)
     if R.has_errors(found):
         return None, R.sort_results(found)
     render = pipeline.render_items(items, config, mode=pipeline.FINAL)
@@ -187,7 +187,7 @@ def describe(paths: tuple[str, ...], mermaid: bool, **options: Any) -> None:
     """
     config = build_config(**options)
     config.allow_empty = True  # "no DPUDeployment" is a description, not a failure
-    items, found = read_paths(paths, stdin=sys.stdin.buffer)
+    items, found = read_paths(paths, stdin=sys.stdin.buffer, confine=config.confined)
     if R.has_errors(found):
         report(R.sort_results(found))
         raise SystemExit(R.EXIT_INPUT_ERROR)

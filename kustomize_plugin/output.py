@@ -42,7 +42,10 @@ def plan_paths(
     except ValueError as exc:  # the environment, not the inputs: a usage error
         return None, [R.error(str(exc), condition=None)], R.EXIT_USAGE
     items, found = read_paths(
-        paths, stdin=stdin if stdin is not None else sys.stdin.buffer, max_bytes=max_bytes
+        paths,
+        stdin=stdin if stdin is not None else sys.stdin.buffer,
+        max_bytes=max_bytes,
+        confine=config.confined,
     )
     if R.has_errors(found):
         return None, R.sort_results(found), R.EXIT_INPUT_ERROR

@@ -45,11 +45,11 @@ def parse_git_input(spec: str) -> tuple[str, str]:
 
 
 def read_input_set(
-    spec: str, *, stdin: Any = None, cwd: str | None = None
+    spec: str, *, stdin: Any = None, cwd: str | None = None, confine: bool = True
 ) -> tuple[list[Item], list[Result]]:
     """Items of one input set: a `git:REV:PATH`, or a file, folder or `-` as `render` reads it."""
     if not is_git_input(spec):
-        return read_paths([spec], stdin=stdin)
+        return read_paths([spec], stdin=stdin, confine=confine)
     try:
         rev, path = parse_git_input(spec)
         blobs = list_blobs(rev, path, cwd=cwd)
