@@ -153,7 +153,8 @@ def render(paths: tuple[str, ...], output_dir: str | None, **options: Any) -> No
 
     The output is a YAML stream of the kept inputs (BFBs, DPUFlavors, everything else) followed by the
     children of each DPUDeployment. With -o, DIR is replaced by one file per object at
-    <namespace>/<kind>_<name>.yaml, all at once or not at all.
+    <namespace>/<kind>_<name>.yaml, all at once or not at all, when it is absent, empty or written by
+    dpf-render before (it lists what it wrote in DIR/.dpf-render-output); any other DIR is refused.
 
     \b
     Examples:
