@@ -32,10 +32,10 @@ CHAINS_RECONCILED = "DPUServiceChainsReconciled"
 SETS_RECONCILED = "DPUSetsReconciled"
 INPUT = "InputValid"  # not a DPF condition: what the API server itself would have refused
 
-# C0 controls, DEL, C1 controls and the Unicode line and paragraph separators. Printed raw, any of them in a
-# name, a field or a file name could start a forged `error:` line, or steer a terminal (ANSI and OSC escapes).
-_ESCAPES: dict[int, str] = {c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7F, 0xA0))}
-_ESCAPES.update({0x09: "\\t", 0x0A: "\\n", 0x0D: "\\r", 0x2028: "\\u2028", 0x2029: "\\u2029"})
+# C0 controls, DEL, C1 controls and the Unicode line and paragraph separators, as escapes. Printed raw, any of
+# them in a name, a field or a file name could start a forged `error:` line, or steer a terminal (ANSI and OSC
+# escapes). Filled on first use: most runs print nothing that needs it.
+_ESCAPES: dict[int, str] = {}
 
 
 class ResourceRef:
@@ -212,7 +212,12 @@ def stderr_lines(results: Iterable[Result]) -> str:
 
 def printable(text: str) -> str:
     """`text` as one harmless line: control characters and line separators as escapes (`\\n`, `\\x1b`)."""
-    return text if text.isprintable() else text.translate(_ESCAPES)
+    if text.isprintable():
+        return text
+    if not _ESCAPES:
+        _ESCAPES.update({c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7F, 0xA0))})
+        _ESCAPES.update({0x09: "\\t", 0x0A: "\\n", 0x0D: "\\r", 0x2028: "\\u2028", 0x2029: "\\u2029"})
+    return text.translate(_ESCAPES)
 
 
 def _text(value: object) -> str:

@@ -149,9 +149,10 @@ _STRINGS = frozenset((_STR, _TIMESTAMP, _VALUE))
 _CONSTRUCTIBLE = _STRINGS | {_INT, _FLOAT, _BOOL, _NULL}
 _BOOL_VALUES = {"yes": True, "no": False, "true": True, "false": False, "on": True, "off": False}
 _INF = float("inf")
-# Python prints integers of up to this many digits (sys.get_int_max_str_digits() by default).
+# Python prints integers of up to this many digits (sys.get_int_max_str_digits() by default); an integer of
+# fewer bits than _SMALL_BITS always has fewer, one of more than _LARGE_BITS always has more.
 _MAX_INT_DIGITS = 4300
-_MAX_INT = 10**_MAX_INT_DIGITS
+_SMALL_BITS, _LARGE_BITS = 14_000, 14_300
 _MAX_FLOAT = int(sys.float_info.max)
 # PyYAML's own implicit resolvers (the YAML 1.1 rules every PyYAML safe_load applies), by first character.
 _RESOLVERS: dict[Any, list[tuple[str, re.Pattern[str]]]] = yaml.resolver.Resolver.yaml_implicit_resolvers
@@ -199,11 +200,11 @@ def _construct_int(value: str) -> int:
         total = 0
         for part in value.split(":"):
             total = total * 60 + int(part)
-            if total >= _MAX_INT:  # checked as it grows: thousands of parts would otherwise take minutes
+            if total.bit_length() > _LARGE_BITS:  # checked as it grows: thousands of parts take minutes
                 break
     else:
         return sign * int(value)
-    if total >= _MAX_INT:
+    if total.bit_length() > _SMALL_BITS and total >= 10**_MAX_INT_DIGITS:
         raise ValueError(f"more than {_MAX_INT_DIGITS} digits")
     return sign * total
 
