@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 RESOURCE_LIST_VERSIONS = ("config.kubernetes.io/v1", "config.kubernetes.io/v1beta1")
 RESOURCE_LIST = "ResourceList"
 CONFIG_KIND = (config_mod.API_VERSION, config_mod.KIND)
+GENERATOR_OPT_OUT = "loadRestrictor: none in the functionConfig"  # how a user lifts the confinement
 
 
 class Request:
@@ -143,9 +144,6 @@ def load_generator_files(
         if item.file_path is not None:
             item.file_path = os.path.relpath(item.file_path, base)
     return items, found + more
-
-
-GENERATOR_OPT_OUT = "loadRestrictor: none in the functionConfig"
 
 
 def _outside(given: str, path: str, root: str) -> str | None:
