@@ -54,7 +54,7 @@ def replace_folder(directory: str, files: Mapping[str, str], *, inputs: Sequence
     Raises RefusedError, having changed nothing, when the folder is not dpf-render's to replace or cannot
     be written.
     """
-    target = check_target(directory, inputs)
+    target = check_target(directory, inputs, contents=False)  # what it holds is checked in turn, below
     parent, name = os.path.split(target)
     try:
         os.makedirs(parent, exist_ok=True)
@@ -94,8 +94,9 @@ def replace_folder(directory: str, files: Mapping[str, str], *, inputs: Sequence
         return _retire(old, directory) if old is not None else []
 
 
-def check_target(directory: str, inputs: Sequence[str] = ()) -> str:
-    """The physical path of `directory` when dpf-render may replace it; else RefusedError saying why."""
+def check_target(directory: str, inputs: Sequence[str] = (), *, contents: bool = True) -> str:
+    """The physical path of `directory` when dpf-render may replace it (its place, and with `contents` what
+    it holds); else RefusedError saying why."""
     if directory == "":
         raise RefusedError("-o '': the output folder is an empty path (an unset variable?)")
     if directory == "-":
@@ -103,7 +104,8 @@ def check_target(directory: str, inputs: Sequence[str] = ()) -> str:
     try:
         target = physical_path(directory)
         _check_place(target, inputs)
-        _check_contents(target, directory)
+        if contents:
+            _check_contents(target, directory)
     except RefusedError as exc:
         raise RefusedError(f"-o {directory}: {exc}") from None
     return target
