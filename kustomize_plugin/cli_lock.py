@@ -94,8 +94,8 @@ def adopt(live: tuple[str, ...], inputs: tuple[str, ...], output_file: str | Non
     from .adopt import adopt as adopt_live
 
     config = build_config(**options)
-    live_items, found = read_paths(live, stdin=sys.stdin.buffer)
-    items, more = read_paths(inputs, stdin=sys.stdin.buffer)
+    live_items, found = read_paths(live, stdin=sys.stdin.buffer, confine=config.confined)
+    items, more = read_paths(inputs, stdin=sys.stdin.buffer, confine=config.confined)
     results = R.sort_results(found + more)
     if R.has_errors(results):
         report(results)

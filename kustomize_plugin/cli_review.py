@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from . import model, pipeline
+from . import model, pipeline, yamlio
 from . import results as R
 from .adopt import is_live, live_object
 from .cli import _CONTEXT, _render_options, build_config, render_paths, report
@@ -68,16 +68,19 @@ def check(paths: tuple[str, ...], directory: str, **options: Any) -> None:
         for r in results
     ]
     report(results)
-    if R.has_errors(results):
-        raise SystemExit(R.EXIT_INPUT_ERROR)
     if code != R.EXIT_OK:
         raise SystemExit(code)
+    if R.has_errors(results):
+        raise SystemExit(R.EXIT_INPUT_ERROR)
     try:
         expected = plan_files(docs)
     except OutputError as exc:
-        sys.stderr.write(f"error: {exc}\n")
+        sys.stderr.write(R.printable(f"error: {exc}") + "\n")
         raise SystemExit(R.EXIT_INPUT_ERROR) from None
-    drift = compare_tree(expected, directory)
+    drift = compare_tree(expected, directory, max_bytes=yamlio.max_input_bytes())
+    if drift.problems:
+        sys.stderr.write("".join(R.printable(f"error: {problem}") + "\n" for problem in drift.problems))
+        raise SystemExit(R.EXIT_INPUT_ERROR)
     if drift.clean:
         sys.stdout.write(
             f"OK: {drift.directory} matches the render of {' '.join(paths)} ({drift.total} files)\n"
@@ -94,7 +97,7 @@ def check(paths: tuple[str, ...], directory: str, **options: Any) -> None:
         f"{len(drift.missing)} missing, {len(drift.extra)} extra; update it with "
         f"`dpf-render render {' '.join(paths)} -o {drift.directory}` (and the same options)"
     )
-    sys.stderr.write("".join(line + "\n" for line in lines))
+    sys.stderr.write("".join(R.printable(line) + "\n" for line in lines))
     raise SystemExit(R.EXIT_INPUT_ERROR)
 
 
@@ -174,7 +177,7 @@ def plan(
 
 def render_side(spec: str, config: RenderConfig) -> tuple[Render | None, list[Result], list[Item]]:
     """One side of a plan, rendered as final manifests, and its inputs; None when they cannot be read."""
-    items, found = read_input_set(spec, stdin=sys.stdin.buffer)
+    items, found = read_input_set(spec, stdin=sys.stdin.buffer, confine=config.confined)
     if R.has_errors(found):
         return None, R.sort_results(found), items
     if is_live([i.obj for i in items]):
@@ -214,7 +217,7 @@ def describe(paths: tuple[str, ...], mermaid: bool, **options: Any) -> None:
     """
     config = build_config(**options)
     config.allow_empty = True  # "no DPUDeployment" is a description, not a failure
-    items, found = read_paths(paths, stdin=sys.stdin.buffer)
+    items, found = read_paths(paths, stdin=sys.stdin.buffer, confine=config.confined)
     if R.has_errors(found):
         report(R.sort_results(found))
         raise SystemExit(R.EXIT_INPUT_ERROR)

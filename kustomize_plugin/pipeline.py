@@ -285,7 +285,9 @@ def _is_previous_child(obj: Any, expanded: set[str]) -> bool:
     if gvk is None or gvk[1] not in CHILD_KINDS:
         return False
     labels = (obj.get("metadata") or {}).get("labels")
-    return isinstance(labels, dict) and labels.get(naming.OWNER_LABEL) in expanded
+    owner = labels.get(naming.OWNER_LABEL) if isinstance(labels, dict) else None
+    # Any YAML value can sit there (a map cannot even be looked up in a set); only a string names an owner.
+    return isinstance(owner, str) and owner in expanded
 
 
 def _mark_local_config(obj: dict[str, Any]) -> dict[str, Any]:

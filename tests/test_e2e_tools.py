@@ -506,12 +506,29 @@ def test_kubectl_legacy_plugin_example_matches_golden(
 def test_kubectl_legacy_plugin_as_generator(
     plugin_env: dict[str, str], reference_children: list[dict[str, Any]], tmp_path: Path
 ) -> None:
-    files = ", ".join(os.path.relpath(SOURCE_EXAMPLE / name, tmp_path) for name in INPUT_FILES)
+    for name in INPUT_FILES:
+        shutil.copy(SOURCE_EXAMPLE / name, tmp_path / name)
     write(tmp_path / "kustomization.yaml", kustomization([], generators=["dpf-render.yaml"]))
-    write(tmp_path / "dpf-render.yaml", LEGACY_CONFIG.format(spec=f"{{files: [{files}]}}"))
+    write(tmp_path / "dpf-render.yaml", LEGACY_CONFIG.format(spec=f"{{files: [{', '.join(INPUT_FILES)}]}}"))
     out = succeeded(kubectl_kustomize(tmp_path, plugin_env))
     assert children(out) == reference_children
     assert out == (EXAMPLES / "kubectl-legacy-plugin" / "expected.yaml").read_text(encoding="utf-8")
+
+
+def test_kubectl_legacy_plugin_generator_stays_in_the_kustomization(
+    plugin_env: dict[str, str], tmp_path: Path
+) -> None:
+    """Files outside the kustomization are refused, as kustomize refuses its own; loadRestrictor lifts it."""
+    files = ", ".join(os.path.relpath(SOURCE_EXAMPLE / name, tmp_path) for name in INPUT_FILES)
+    write(tmp_path / "kustomization.yaml", kustomization([], generators=["dpf-render.yaml"]))
+    write(tmp_path / "dpf-render.yaml", LEGACY_CONFIG.format(spec=f"{{files: [{files}]}}"))
+    done = kubectl_kustomize(tmp_path, plugin_env)
+    assert done.returncode != 0
+    assert "outside the kustomization folder" in done.stderr
+    write(
+        tmp_path / "dpf-render.yaml", LEGACY_CONFIG.format(spec=f"{{loadRestrictor: none, files: [{files}]}}")
+    )
+    assert succeeded(kubectl_kustomize(tmp_path, plugin_env))
 
 
 def test_kubectl_error_reaches_the_user(plugin_env: dict[str, str], tmp_path: Path) -> None:
