@@ -16,8 +16,10 @@ KIND = "DPUServiceChain"
 
 def generate_chain(revision: DeploymentRevision, chain: ChainRevision) -> dict[str, Any]:
     d = revision.deployment
+    # Both template levels embed ObjectMeta by value: DPF writes their empty metadata (see interface.py).
     spec: dict[str, Any] = {
         "template": {
+            "metadata": {},
             "spec": {
                 "nodeSelector": {
                     "matchExpressions": [
@@ -25,7 +27,7 @@ def generate_chain(revision: DeploymentRevision, chain: ChainRevision) -> dict[s
                         {"key": naming.OWNER_LABEL, "operator": "In", "values": [revision.owner]},
                     ]
                 },
-                "template": {"spec": {"switches": chain.switches}},
+                "template": {"metadata": {}, "spec": {"switches": chain.switches}},
             }
         }
     }

@@ -26,8 +26,11 @@ def generate_interface(
     }
     if interface.virtual_network is not None:
         service_spec["virtualNetwork"] = interface.virtual_network
+    # DPF's template structs embed ObjectMeta by value, and Go's omitempty never drops a struct: DPF writes
+    # the template's empty metadata, so it is written here too.
     spec: dict[str, Any] = {
         "template": {
+            "metadata": {},
             "spec": {
                 "nodeSelector": {
                     "matchExpressions": [
