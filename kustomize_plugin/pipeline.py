@@ -20,6 +20,7 @@ from .expand.interface import generate_interface
 from .expand.revisions import plan_revisions
 from .expand.syncwaves import CHILD_OPTIONS, PREREQUISITE_OPTIONS, PREREQUISITE_WAVE, annotate, child_waves
 from .inputs import index_inputs, kind_of
+from .validate.collisions import find_collisions
 from .validate.dependencies import order_services
 from .validate.fitting import check_fitting
 from .validate.prerequisites import resolve
@@ -143,6 +144,12 @@ def _plan(items: list[Item], config: RenderConfig, mode: str) -> Plan:
         consumed.update(id(t.source.obj) for t in resolved.templates.values())
         consumed.update(id(c.source.obj) for c in resolved.configurations.values())
         prerequisites.update((id(resolved.bfb.source.obj), id(resolved.flavor.source.obj)))
+    kept = _pass_through(items, consumed, prerequisites, expanded, config, mode)
+    collisions, colliding = find_collisions(kept, out.revisions, config.namespace)
+    results.extend(collisions)
+    if colliding:
+        out.revisions = [r for r in out.revisions if r.owner not in colliding]
+        out.children = sum(count_children(r) for r in out.revisions)
     out.results = R.sort_results(results)
     if not out.children and not config.allow_empty and not R.has_errors(out.results):
         out.results.append(
@@ -152,7 +159,7 @@ def _plan(items: list[Item], config: RenderConfig, mode: str) -> Plan:
                 "set allowEmpty (--allow-empty) if this is intended."
             )
         )
-    out.kept = _pass_through(items, consumed, prerequisites, expanded, config, mode)
+    out.kept = [obj for _, obj in kept]
     return out
 
 
@@ -190,9 +197,9 @@ def _pass_through(
     expanded: set[str],
     config: RenderConfig,
     mode: str,
-) -> list[Any]:
+) -> list[tuple[Item, Any]]:
     """Input items in input order: previous renders of expanded deployments replaced, consumed inputs handled."""
-    kept: list[Any] = []
+    kept: list[tuple[Item, Any]] = []
     for item in items:
         obj = item.obj
         if _is_previous_child(obj, expanded):
@@ -205,11 +212,11 @@ def _pass_through(
             )
         if id(obj) in consumed:
             if mode == KRM:
-                kept.append(_mark_local_config(obj))
+                kept.append((item, _mark_local_config(obj)))
             elif config.keep_inputs:
-                kept.append(obj)
+                kept.append((item, obj))
             continue
-        kept.append(obj)
+        kept.append((item, obj))
     return kept
 
 
