@@ -20,10 +20,13 @@ from .expand.interface import generate_interface
 from .expand.revisions import plan_revisions
 from .expand.syncwaves import CHILD_OPTIONS, PREREQUISITE_OPTIONS, PREREQUISITE_WAVE, annotate, child_waves
 from .inputs import index_inputs, kind_of
+from .model import DEPLOYMENT
+from .validate.chains import check_chain_ports
 from .validate.collisions import find_collisions
 from .validate.dependencies import order_services
 from .validate.fitting import check_fitting
-from .validate.prerequisites import resolve
+from .validate.prerequisites import not_checked, resolve
+from .validate.templating import check_templates
 from .validate.versions import check_versions
 
 TYPE_CHECKING = False
@@ -124,17 +127,21 @@ def _plan(items: list[Item], config: RenderConfig, mode: str) -> Plan:
     prerequisites: set[int] = set()
     expanded: set[str] = set()
     for item, deployment in inputs.deployments:
-        resolved, found = resolve(deployment, inputs)
-        results.extend(found)
-        if resolved is None:
+        # Every check runs on what is usable, whatever failed before it, so that one run reports every problem
+        # (docs/checks.md); only a DPUDeployment without any error is planned and expanded.
+        found, problems = resolve(deployment, inputs)
+        checks = problems + check_versions(deployment, found, config) + check_fitting(deployment, found)
+        order, problems = order_services(deployment)
+        checks += problems + check_chain_ports(deployment, found)
+        checks += not_checked(deployment, found)
+        results.extend(checks)
+        resolved = found.complete()
+        valid = (DEPLOYMENT, deployment.namespace, deployment.name) not in inputs.invalid
+        if resolved is None or order is None or not valid or R.has_errors(checks):
+            results.extend(check_templates(deployment, found))
             continue
-        checks = check_versions(deployment, resolved, config) + check_fitting(deployment, resolved)
-        order, found = order_services(deployment)
-        results.extend(checks + found)
-        if order is None or R.has_errors(checks):
-            continue
-        revision, found = plan_revisions(deployment, resolved, order)
-        results.extend(found)
+        revision, problems = plan_revisions(deployment, resolved, order)
+        results.extend(problems)
         if revision is None:
             continue
         out.revisions.append(revision)

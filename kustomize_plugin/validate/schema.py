@@ -1,13 +1,19 @@
-"""The input rules of DPF's CRDs (SPEC §1.3): what the API server would refuse, checked offline as results.
+"""The input rules of DPF's CRDs: what the API server would refuse, checked offline as results (docs/checks.md).
 
 The schemas below cover every field dpf-render reads, copied from DPF's newest CRDs (shared/crds) as data in
 the CRDs' own OpenAPI vocabulary (`type`, `properties`, `required`, `maxLength`, `pattern`, ...), with each
 CEL rule (`x-kubernetes-validations`) written as a small function next to DPF's own message. One walker
 checks an object against them: types, required fields, lengths, counts, ranges, patterns, enums, list sets,
-CEL rules, object names, and, in the kinds dpf-render expands, unknown fields (a warning: the API server
-would prune or reject them). Older shapes that SPEC §1.2 accepts are marked `x-old-shape` and `x-legacy`;
-fields the newest CRD requires but for which SPEC §1.2 applies a default (with a warning, in model.py) are
-marked `x-offline-default`. Everything is reported; nothing is raised, whatever the input's shape.
+CEL rules, object names, and, in the kinds dpf-render consumes, unknown fields, which are errors with the
+closest known field: `kubectl apply` refuses them (strict field validation), and these objects never reach
+an API server, so a typo such as `dpuNodeSelectr` would otherwise silently select every node.
+
+Older shapes dpf-render still accepts are marked `x-old-shape` (another accepted shape of the node) and
+`x-legacy` (an older field, accepted with a warning naming its replacement); fields the newest CRD requires
+but for which model.py applies a default (with a warning) are marked `x-offline-default`. Rules of
+dpf-render's own, beyond the CRDs (a null that would widen a selector to every node), are under
+`x-dpf-render-checks`, each returning (severity, field, message). Everything is reported; nothing is
+raised, whatever the input's shape. The same walker checks the generated children (validate/children.py).
 """
 
 from __future__ import annotations
@@ -169,6 +175,72 @@ def _name_at_most(limit: int) -> Check:
 
 
 # --------------------------------------------------------------------------------------------------------
+# dpf-render's own checks: each takes the (correctly typed) value at its node and the node's path, and returns
+# (severity, field, message) for each problem.
+
+Finding = tuple[str, str, str]
+
+# A dpuSet's selector pairs (newest field first, then its deprecated form) and what they select.
+_SELECTOR_PAIRS = (
+    (("dpuNodeSelector", "nodeSelector"), "node"),
+    (("dpuDeviceSelector", "dpuSelector"), "DPU of its nodes"),
+)
+_NULL_DROPPED = "null: the API server drops it (the selector's other requirements still apply)"
+
+
+def _null_selectors(value: dict[Any, Any], path: str) -> list[Finding]:
+    """A null selector, or a null part of one: the API server drops it before DPF reads the DPUDeployment.
+
+    When what is left selects everything, the DPUSet would target every node (and drain it): an error, since
+    no one writes `dpuNodeSelector:` with nothing after it to mean every node (omitting the field says that).
+    When the selector still has a requirement, the null changes nothing: a warning.
+    """
+    out: list[Finding] = []
+    for keys, what in _SELECTOR_PAIRS:
+        nulls: list[str] = []
+        restricts = False
+        for key in keys:
+            if key not in value:
+                continue
+            selector = value[key]
+            if selector is None:
+                nulls.append(f"{path}.{key}")
+            elif not isinstance(selector, dict) or key == "dpuSelector":
+                restricts = restricts or bool(selector)  # a type error is reported by its own check
+            else:
+                for part in ("matchLabels", "matchExpressions"):
+                    if part in selector and selector[part] is None:
+                        nulls.append(f"{path}.{key}.{part}")
+                    elif selector.get(part):
+                        restricts = True
+        for field in nulls:
+            if restricts:
+                out.append((R.WARNING, field, _NULL_DROPPED))
+            else:
+                message = (
+                    f"null: the API server drops it, and this DPUSet would then select every {what}; omit the "
+                    "field if that is meant"
+                )
+                out.append((R.ERROR, field, message))
+    return out
+
+
+def _legacy_node_effect(value: dict[Any, Any], path: str) -> list[Finding]:
+    legacy = value.get("nodeEffect")
+    policy = value.get("upgradePolicy")
+    current = policy.get("applyNodeEffect") if isinstance(policy, dict) else None
+    if not isinstance(legacy, bool) or not isinstance(current, bool) or legacy == current:
+        return []
+    words = {True: "true", False: "false"}
+    field = _child(path, "nodeEffect")
+    message = (
+        f"{field} ({words[legacy]}) and {_child(path, 'upgradePolicy.applyNodeEffect')} ({words[current]}) "
+        f"disagree: remove {field}"
+    )
+    return [(R.ERROR, field, message)]
+
+
+# --------------------------------------------------------------------------------------------------------
 # The schemas (newest CRDs; the comments name what is not in them).
 
 _STRING: dict[str, Any] = {"type": "string"}
@@ -243,7 +315,12 @@ _PORT: dict[str, Any] = {
         },
     },
     "x-kubernetes-validations": [
-        {"message": "either service or serviceInterface must be specified", "check": _port_kind}
+        # x-unreadable: model.py and the chain builder take the port's one kind for granted.
+        {
+            "message": "either service or serviceInterface must be specified",
+            "check": _port_kind,
+            "x-unreadable": True,
+        }
     ],
 }
 
@@ -284,6 +361,7 @@ _DPU_SET: dict[str, Any] = {
             "check": _not_both("dpuSelector", "dpuDeviceSelector"),
         },
     ],
+    "x-dpf-render-checks": [_null_selectors],
 }
 
 _NODE_EFFECT: dict[str, Any] = {
@@ -350,13 +428,16 @@ DEPLOYMENT_SPEC: dict[str, Any] = {
                 "secureBoot": _BOOLEAN,
             },
             "x-kubernetes-validations": [
+                # x-unreadable: model.py takes one of each pair for granted.
                 {
                     "message": "exactly one of bfb or blueFieldSoftware must be specified",
                     "check": _exactly_one("bfb", "blueFieldSoftware"),
+                    "x-unreadable": True,
                 },
                 {
                     "message": "exactly one of flavor or flavorTemplate must be set",
                     "check": _exactly_one("flavor", "flavorTemplate"),
+                    "x-unreadable": True,
                 },
             ],
         },
@@ -478,8 +559,8 @@ CONFIGURATION_SPEC: dict[str, Any] = {
                 },
             },
         },
-        # Older DPF's wording of upgradePolicy.applyNodeEffect (SPEC §1.2).
-        "nodeEffect": {"type": "boolean", "x-legacy": True},
+        # Older DPF's wording of upgradePolicy.applyNodeEffect; model.read_configuration reads it as that.
+        "nodeEffect": {"type": "boolean", "x-legacy": "spec.upgradePolicy.applyNodeEffect"},
         "serviceConfiguration": {
             "type": "object",
             "properties": {
@@ -536,6 +617,7 @@ CONFIGURATION_SPEC: dict[str, Any] = {
             "check": _no_interfaces_in_cluster,
         }
     ],
+    "x-dpf-render-checks": [_legacy_node_effect],
 }
 
 BFB_SPEC: dict[str, Any] = {
@@ -584,6 +666,33 @@ FLAVOR_TEMPLATE_SPEC: dict[str, Any] = {
 }
 
 
+# apimachinery's ObjectMeta: only its field names are checked here (`_Walker.check_metadata` checks the name,
+# namespace, labels and annotations; the rest is the API server's to fill in).
+_OBJECT_META: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        key: {}
+        for key in (
+            "annotations",
+            "creationTimestamp",
+            "deletionGracePeriodSeconds",
+            "deletionTimestamp",
+            "finalizers",
+            "generateName",
+            "generation",
+            "labels",
+            "managedFields",
+            "name",
+            "namespace",
+            "ownerReferences",
+            "resourceVersion",
+            "selfLink",
+            "uid",
+        )
+    },
+}
+
+
 def _root(
     spec: dict[str, Any], *, spec_required: bool, rules: list[dict[str, Any]] | None = None
 ) -> dict[str, Any]:
@@ -592,7 +701,7 @@ def _root(
         "properties": {
             "apiVersion": _STRING,
             "kind": _STRING,
-            "metadata": {},
+            "metadata": _OBJECT_META,
             "spec": spec,
             "status": _STATUS,
         },
@@ -622,8 +731,10 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     model.FLAVOR_TEMPLATE: _root(FLAVOR_TEMPLATE_SPEC, spec_required=False),
 }
 
-# Kinds dpf-render expands: unknown fields in them are reported. Not DPUFlavor: newer flavors carry fields
-# (scalableFunctions, packages, systemdServices) that the stored CRD lacks.
+# Kinds dpf-render consumes: they never reach an API server, so an unknown field in them is an error here. Not
+# the BFB and DPUFlavor kinds: dpf-render passes them on to the cluster, whose API server checks them against
+# its own CRDs, which may be newer than the ones these schemas come from (newer flavors carry
+# scalableFunctions, packages and systemdServices, which the stored DPUFlavor CRD lacks).
 STRICT_KINDS = frozenset({model.DEPLOYMENT, model.TEMPLATE, model.CONFIGURATION})
 
 # --------------------------------------------------------------------------------------------------------
@@ -680,23 +791,29 @@ _PATTERNS: dict[str, re.Pattern[str]] = {}
 
 
 def check_object(obj: Any, ref: ResourceRef) -> list[Result]:
-    """Every CRD input rule one DPF input object breaks (SPEC §1.3): errors, and unknown fields as warnings."""
+    """Every CRD input rule one DPF input object breaks, and dpf-render's own checks of it."""
+    return check_input(obj, ref)[0]
+
+
+def check_input(obj: Any, ref: ResourceRef) -> tuple[list[Result], bool]:
+    """(every problem of one DPF input object, whether model.py can still read it)."""
     kind = ref.kind
     schema = SCHEMAS.get(kind)
     if schema is None or not isinstance(obj, dict):
-        return []
+        return [], True
     walker = _Walker(ref, strict=kind in STRICT_KINDS)
     walker.check_metadata(obj)
     walker.check(schema, obj, "")
-    return walker.results
+    return walker.results, walker.readable
 
 
 def _child(path: str, key: Any) -> str:
     return f"{path}.{key}" if path else str(key)
 
 
-def _quote(value: Any) -> str:
-    import json  # messages only: importing json costs ~1 ms of the KRM function's start-up (issue 6)
+def quote(value: Any) -> str:
+    """A value as the API server quotes it in a message: JSON (`"text"`, `12345`, `true`, `null`)."""
+    import json  # messages only: importing json costs ~1 ms of the KRM function's start-up
 
     try:
         return json.dumps(value, ensure_ascii=False)
@@ -716,6 +833,28 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word[:-1]}ies" if word.endswith("y") else f"{n} {word}s"
 
 
+def _suggest(key: str, known: dict[str, Any]) -> str:
+    """The closest known field (case aside, then by similarity), else the known fields when they are few."""
+    by_lower = {k.lower(): k for k in sorted(known)}
+    lower = key.lower()
+    match = by_lower.get(lower)
+    if match is None and len(lower) >= 3:  # a part of the name: `mtu` for serviceMTU
+        containing = sorted((k for k in by_lower if lower in k), key=len)
+        match = by_lower[containing[0]] if containing else None
+    if match is None and by_lower:
+        import difflib  # only for a message: the function's start-up stays free of it
+
+        close = difflib.get_close_matches(lower, list(by_lower), n=1, cutoff=0.6)
+        match = by_lower[close[0]] if close else None
+    if match is not None:
+        return f'did you mean "{match}"?'
+    if not known:
+        return "this map takes no fields"
+    if len(known) > 12:
+        return "see DPF's CRD for the fields here"
+    return f"known fields here: {', '.join(sorted(known))}"
+
+
 def _go_pattern(source: str) -> re.Pattern[str]:
     """A CRD pattern (Go RE2) in Python: `$` is the end of the text, never before a final newline."""
     compiled = _PATTERNS.get(source)
@@ -726,15 +865,21 @@ def _go_pattern(source: str) -> re.Pattern[str]:
 
 
 class _Walker:
-    __slots__ = ("ref", "results", "strict")
+    __slots__ = ("readable", "ref", "results", "strict")
 
     def __init__(self, ref: ResourceRef, *, strict: bool) -> None:
         self.ref = ref
         self.strict = strict
         self.results: list[Result] = []
+        # False once a value has the wrong type, a required field is missing, or a rule that model.py relies on
+        # fails: model.py could not read the object then. Other errors (an unknown field, a length, a pattern)
+        # leave it readable, so the checks that follow can still run on it.
+        self.readable = True
 
-    def error(self, field: str, message: str) -> None:
+    def error(self, field: str, message: str, *, unreadable: bool = False) -> None:
         self.results.append(R.error(message, self.ref, field, condition=R.INPUT))
+        if unreadable:
+            self.readable = False
 
     def warn(self, field: str, message: str) -> None:
         self.results.append(R.warning(message, self.ref, field, condition=R.INPUT))
@@ -746,7 +891,7 @@ class _Walker:
         name = meta.get("name")
         if isinstance(name, str) and name:
             for problem in name_problems(name, label=False):
-                self.error("metadata.name", f"Invalid value: {_quote(name)}: {problem}")
+                self.error("metadata.name", f"Invalid value: {quote(name)}: {problem}")
         namespace = meta.get("namespace")
         default = ""
         if namespace is None or namespace == "":
@@ -754,11 +899,13 @@ class _Walker:
             default = " (the default namespace)"
         if not isinstance(namespace, str):
             self.error(
-                "metadata.namespace", f"metadata.namespace must be a string, not {model.type_name(namespace)}"
+                "metadata.namespace",
+                f"metadata.namespace must be a string, not {model.type_name(namespace)}",
+                unreadable=True,
             )
         elif namespace:
             for problem in name_problems(namespace, label=True):
-                self.error("metadata.namespace", f"Invalid value: {_quote(namespace)}{default}: {problem}")
+                self.error("metadata.namespace", f"Invalid value: {quote(namespace)}{default}: {problem}")
         for key in ("labels", "annotations"):
             self.check(_STRING_MAP, meta.get(key), f"metadata.{key}")
 
@@ -787,7 +934,10 @@ class _Walker:
         if rules:
             for rule in rules:
                 for field in rule["check"](value, path):
-                    self.error(field, rule["message"])
+                    self.error(field, rule["message"], unreadable=rule.get("x-unreadable", False))
+        for own in node.get("x-dpf-render-checks", ()):
+            for severity, field, message in own(value, path):
+                self.results.append(R.Result(severity, message, self.ref, field, condition=R.INPUT))
 
     def check_type(self, node: dict[str, Any], value: Any, path: str) -> bool:
         if node.get("x-kubernetes-int-or-string"):
@@ -811,28 +961,28 @@ class _Walker:
             if isinstance(value, float) and node.get("x-kubernetes-int-or-string")
             else ""
         )
-        self.error(path, f"{where} must be {wanted}, not {model.type_name(value)}{hint}")
+        self.error(path, f"{where} must be {wanted}, not {model.type_name(value)}{hint}", unreadable=True)
 
     def check_string(self, node: dict[str, Any], value: str, path: str) -> None:
         low, high = node.get("minLength"), node.get("maxLength")
         if low is not None and len(value) < low:
             self.error(
-                path, f"Invalid value: {_quote(value)}: should be at least {_plural(low, 'character')} long"
+                path, f"Invalid value: {quote(value)}: should be at least {_plural(low, 'character')} long"
             )
         if high is not None and len(value) > high:
             self.error(
                 path,
-                f"Too long: {_quote(value)}: may not be longer than {high} characters (it has {len(value)})",
+                f"Too long: {quote(value)}: may not be longer than {high} characters (it has {len(value)})",
             )
         enum = node.get("enum")
         if enum is not None and value not in enum:
-            choices = ", ".join(_quote(e) for e in enum)
-            self.error(path, f"Unsupported value: {_quote(value)}: supported values: {choices}")
+            choices = ", ".join(quote(e) for e in enum)
+            self.error(path, f"Unsupported value: {quote(value)}: supported values: {choices}")
         pattern = node.get("pattern")
         if pattern is not None and not _go_pattern(pattern).match(value):
-            self.error(path, f"Invalid value: {_quote(value)}: should match '{pattern}'")
+            self.error(path, f"Invalid value: {quote(value)}: should match '{pattern}'")
         if node.get("format") == "date-time" and not _DATE_TIME.match(value):
-            self.error(path, f"Invalid value: {_quote(value)}: should be an RFC 3339 date-time")
+            self.error(path, f"Invalid value: {quote(value)}: should be an RFC 3339 date-time")
 
     def check_integer(self, node: dict[str, Any], value: int, path: str) -> None:
         low, high = node.get("minimum"), node.get("maximum")
@@ -853,13 +1003,13 @@ class _Walker:
             here = f"{path}[{i}]"
             if item is None:
                 if items:
-                    self.error(here, f"{here} must be {_type_word(items)}, not null")
+                    self.error(here, f"{here} must be {_type_word(items)}, not null", unreadable=True)
                 continue
             if items:
                 self.check(items, item, here)
             if node.get("x-kubernetes-list-type") == "set":
                 if item in seen:
-                    self.error(here, f"Duplicate value: {_quote(item)}")
+                    self.error(here, f"Duplicate value: {quote(item)}")
                 seen.append(item)
 
     def check_map(self, node: dict[str, Any], value: dict[Any, Any], path: str) -> None:
@@ -874,24 +1024,32 @@ class _Walker:
         for key in node.get("required", ()):
             spec = properties.get(key, {})
             if value.get(key) is None and "default" not in spec and not spec.get("x-offline-default"):
-                self.error(_child(path, key), f"{_child(path, key)} is required")
+                self.error(_child(path, key), f"{_child(path, key)} is required", unreadable=True)
         values = node.get("additionalProperties")
-        warn_unknown = self.strict and node.get("type") == "object"
+        strict = self.strict and node.get("type") == "object"
         for key, item in value.items():
             here = _child(path, key)
             if not isinstance(key, str):
                 self.error(
-                    here, f"{path or 'the object'} keys must be strings, not {model.type_name(key)} ({key!r})"
+                    here,
+                    f"{path or 'the object'} keys must be strings, not {model.type_name(key)}"
+                    + ("" if key is None else f" ({quote(key)})"),
+                    unreadable=True,
                 )
             elif key in properties:
-                self.check(properties[key], item, here)
+                spec = properties[key]
+                if item is not None and spec.get("x-legacy"):
+                    self.warn(
+                        here,
+                        f"{here} is the older wording of {spec['x-legacy']}, which DPF's newest {self.ref.kind} has "
+                        f"instead; it is read as {spec['x-legacy'].removeprefix('spec.')} where that is not set "
+                        "(rename it)",
+                    )
+                self.check(spec, item, here)
             elif values is not None:
                 if item is None:
-                    self.error(here, f"{here} must be {_type_word(values)}, not null")
+                    self.error(here, f"{here} must be {_type_word(values)}, not null", unreadable=True)
                 else:
                     self.check(values, item, here)
-            elif warn_unknown:
-                self.warn(
-                    here,
-                    f'unknown field "{here}" (DPF\'s CRD has no such field; the API server would drop or reject it)',
-                )
+            elif strict:
+                self.error(here, f'unknown field "{here}" ({_suggest(key, properties)})')
