@@ -223,7 +223,12 @@ def _read_dpus(d: Deployment, dpus: Mapping[str, Any], warnings: list[Result]) -
             )
         )
     else:
-        d.node_effect = dict(dpus["nodeEffect"])
+        # As DPF's Go types serialise it into the DPUSet (omitempty): no null pointer, no empty customLabel map.
+        d.node_effect = {
+            k: v
+            for k, v in dpus["nodeEffect"].items()
+            if v is not None and not (k == "customLabel" and v == {})
+        }
     if dpus.get("dpuSetStrategy") is None:
         warnings.append(
             _warning(

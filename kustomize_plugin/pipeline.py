@@ -22,6 +22,7 @@ from .expand.syncwaves import CHILD_OPTIONS, PREREQUISITE_OPTIONS, PREREQUISITE_
 from .inputs import index_inputs, kind_of
 from .model import DEPLOYMENT
 from .validate.chains import check_chain_ports
+from .validate.children import check_children
 from .validate.collisions import find_collisions
 from .validate.dependencies import order_services
 from .validate.fitting import check_fitting
@@ -143,6 +144,12 @@ def _plan(items: list[Item], config: RenderConfig, mode: str) -> Plan:
         revision, problems = plan_revisions(deployment, resolved, order)
         results.extend(problems)
         if revision is None:
+            continue
+        # Built once here to check them and dropped: `Plan.generated` builds them again while writing, so a
+        # fleet's memory stays at the size of one DPUDeployment's children.
+        problems = check_children(revision, raw_children(revision, config))
+        if problems:
+            results.extend(problems)
             continue
         out.revisions.append(revision)
         out.children += count_children(revision)
