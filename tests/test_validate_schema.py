@@ -789,7 +789,9 @@ def test_the_validators_import_nothing_that_slows_the_function_s_start() -> None
         "import kustomize_plugin.validate.schema, kustomize_plugin.validate.prerequisites\n"
         "import kustomize_plugin.validate.fitting, kustomize_plugin.validate.versions\n"
         "import kustomize_plugin.validate.dependencies, kustomize_plugin.model\n"
-        "print(sorted(m for m in ('typing', 'dataclasses', 'semver', 'jinja2', 'click') if m in sys.modules))\n"
+        "import kustomize_plugin.validate.children, kustomize_plugin.validate.chains\n"
+        "import kustomize_plugin.validate.collisions, kustomize_plugin.validate.templating\n"
+        "print(sorted(m for m in ('typing', 'dataclasses', 'semver', 'jinja2', 'click', 'difflib') if m in sys.modules))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
     assert done.stdout.strip() == "[]"

@@ -453,7 +453,7 @@ DEPLOYMENT_SPEC: dict[str, Any] = {
                     "properties": {"applyNodeEffect": {"type": "boolean", "default": True}},
                 },
             },
-            # DPF v24.10 and v25.1 wrote the switches directly: `serviceChains: [{ports: [...]}]` (SPEC §1.2).
+            # DPF v24.10 and v25.1 wrote the switches directly: `serviceChains: [{ports: [...]}]`.
             "x-old-shape": _SWITCHES,
         },
         "services": {
@@ -951,7 +951,9 @@ class _Node:
         # exactly that type needs no further type test.
         self.exact = None if self.int_or_string else self.pytype
         # A map with nothing to check but its fields: the walker goes straight to them.
-        self.plain_map = self.pytype is dict and not (self.old_shape or self.rules or self.checks or self.legacy)
+        self.plain_map = self.pytype is dict and not (
+            self.old_shape or self.rules or self.checks or self.legacy
+        )
         # Only a type to check (or nothing at all): the walker checks it inline, without a call.
         self.trivial = self.pytype in (str, bool, int, None) and not (
             self.int_or_string
