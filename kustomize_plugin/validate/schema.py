@@ -891,6 +891,7 @@ class _Node:
         "checks",
         "enum",
         "exact",
+        "expanded",
         "format",
         "int_or_string",
         "items",
@@ -935,7 +936,11 @@ class _Node:
         old_shape = raw.get("x-old-shape")
         self.old_shape = _compile(old_shape) if old_shape else None
         properties: dict[str, Any] = raw.get("properties", {})
-        self.properties = {key: _compile(spec) for key, spec in properties.items()}
+        # The fields are compiled when first visited (`expand`): a short run visits a fraction of the schemas.
+        self.expanded = False
+        self.properties: dict[str, _Node] = {}
+        self.additional: _Node | None = None
+        self.items: _Node | None = None
         # Fields whose absence is an error: not those the API server defaults, nor those model.py defaults.
         self.required = tuple(
             key
@@ -943,10 +948,6 @@ class _Node:
             if "default" not in properties.get(key, {})
             and not properties.get(key, {}).get("x-offline-default")
         )
-        additional = raw.get("additionalProperties")
-        self.additional = _compile(additional) if isinstance(additional, dict) else None
-        items = raw.get("items")
-        self.items = _compile(items) if isinstance(items, dict) else None
         # The one Python type a value of this node has, when there is one (YAML gives exact types): a value of
         # exactly that type needs no further type test.
         self.exact = None if self.int_or_string else self.pytype
@@ -957,6 +958,9 @@ class _Node:
         # Only a type to check (or nothing at all): the walker checks it inline, without a call.
         self.trivial = self.pytype in (str, bool, int, None) and not (
             self.int_or_string
+            or "properties" in raw
+            or "items" in raw
+            or "additionalProperties" in raw
             or self.old_shape
             or self.legacy
             or self.rules
@@ -974,6 +978,15 @@ class _Node:
                 )
             )
         )
+
+    def expand(self) -> None:
+        """Compile the node's fields, list items and map values."""
+        raw = self.raw
+        self.properties = {key: _compile(spec) for key, spec in raw.get("properties", {}).items()}
+        additional, items = raw.get("additionalProperties"), raw.get("items")
+        self.additional = _compile(additional) if isinstance(additional, dict) else None
+        self.items = _compile(items) if isinstance(items, dict) else None
+        self.expanded = True
 
 
 _COMPILED: dict[int, _Node] = {}
@@ -1125,6 +1138,8 @@ class _Walker:
             self.error(path, f"Too few: {len(value)}: must have at least {_plural(low, 'item')}")
         if high is not None and len(value) > high:
             self.error(path, f"Too many: {len(value)}: must have at most {_plural(high, 'item')}")
+        if not node.expanded:
+            node.expand()
         items = node.items
         seen: list[Any] = []
         for i, item in enumerate(value):
@@ -1153,6 +1168,8 @@ class _Walker:
             self.error(path, f"Too many: {len(value)}: must have at most {_plural(high, 'entry')}")
         if node.preserve:
             return  # free-form (helm values): anything goes
+        if not node.expanded:
+            node.expand()
         properties = node.properties
         for key in node.required:
             if value.get(key) is None:
