@@ -99,9 +99,9 @@ class _Commands(click.Group):
         if self._loaded:
             return
         self._loaded = True
-        from . import cli_argocd, cli_kustomize, cli_review
+        from . import cli_argocd, cli_kustomize, cli_lock, cli_review
 
-        for module in (cli_argocd, cli_kustomize, cli_review):
+        for module in (cli_argocd, cli_kustomize, cli_lock, cli_review):
             for command in module.COMMANDS:
                 self.add_command(command)
 

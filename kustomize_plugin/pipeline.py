@@ -19,7 +19,10 @@ from .expand.dpuset import generate_dpuset
 from .expand.interface import generate_interface
 from .expand.revisions import plan_revisions
 from .expand.syncwaves import CHILD_OPTIONS, PREREQUISITE_OPTIONS, PREREQUISITE_WAVE, annotate, child_waves
-from .inputs import index_inputs, kind_of
+from .inputs import Item, index_inputs, kind_of
+from .lock import API_VERSION as LOCK_API_VERSION
+from .lock import KIND as LOCK_KIND
+from .lock import lock_changes
 from .model import DEPLOYMENT
 from .validate.chains import check_chain_ports
 from .validate.children import check_children
@@ -37,7 +40,8 @@ if TYPE_CHECKING:
 
     from .config import RenderConfig
     from .expand.revisions import DeploymentRevision
-    from .inputs import Item
+    from .inputs import Inputs
+    from .lock import DeploymentLock
     from .results import Result
 
 FINAL = "final"  # manifests to apply: consumed inputs dropped (SPEC §2.8)
@@ -141,7 +145,8 @@ def _plan(items: list[Item], config: RenderConfig, mode: str) -> Plan:
         if resolved is None or order is None or not valid or R.has_errors(checks):
             results.extend(check_templates(deployment, found))
             continue
-        revision, problems = plan_revisions(deployment, resolved, order)
+        locked = inputs.locks.get((deployment.namespace, deployment.name))
+        revision, problems = plan_revisions(deployment, resolved, order, locked[1] if locked else None)
         results.extend(problems)
         if revision is None:
             continue
@@ -151,6 +156,8 @@ def _plan(items: list[Item], config: RenderConfig, mode: str) -> Plan:
         if problems:
             results.extend(problems)
             continue
+        if revision.stale:
+            results.append(stale_lock(revision))
         out.revisions.append(revision)
         out.children += count_children(revision)
         expanded.add(revision.owner)
@@ -158,23 +165,73 @@ def _plan(items: list[Item], config: RenderConfig, mode: str) -> Plan:
         consumed.update(id(t.source.obj) for t in resolved.templates.values())
         consumed.update(id(c.source.obj) for c in resolved.configurations.values())
         prerequisites.update((id(resolved.bfb.source.obj), id(resolved.flavor.source.obj)))
-    kept = _pass_through(items, consumed, prerequisites, expanded, config, mode)
+    locks = {
+        id(inputs.locks[(r.deployment.namespace, r.deployment.name)][0].obj): r.lock
+        for r in out.revisions
+        if (r.deployment.namespace, r.deployment.name) in inputs.locks
+    }
+    kept = _pass_through(items, consumed, prerequisites, expanded, config, mode, locks)
     collisions, colliding = find_collisions(kept, out.revisions, config.namespace)
     results.extend(collisions)
     if colliding:
         out.revisions = [r for r in out.revisions if r.owner not in colliding]
         out.children = sum(count_children(r) for r in out.revisions)
-    out.results = R.sort_results(results)
-    if not out.children and not config.allow_empty and not R.has_errors(out.results):
-        out.results.append(
+    if not out.children and not config.allow_empty and not R.has_errors(results):
+        results.append(
             R.error(
                 "no DPF children were rendered: the inputs hold no DPUDeployment. An empty render is refused because "
                 "a GitOps tool would prune every child it deployed before (Argo CD auto-prune, kustomize callers); "
                 "set allowEmpty (--allow-empty) if this is intended."
             )
         )
+    results.extend(_orphan_locks(inputs, {(d.namespace, d.name) for _, d in inputs.deployments}))
+    out.results = R.sort_results(results)
     out.kept = [obj for _, obj in kept]
     return out
+
+
+def with_locks(items: list[Item], locks: list[DeploymentLock]) -> list[Item]:
+    """The items with `locks` in place of any lock they hold for the same DPUDeployments: the inputs as DPF's
+    controller would see them with those revisions live."""
+    replaced = {(lock.namespace, lock.name) for lock in locks}
+    kept = [
+        item
+        for item in items
+        if kind_of(item.obj) != (LOCK_API_VERSION, LOCK_KIND) or _lock_key(item.obj) not in replaced
+    ]
+    return kept + [Item(lock.to_object(), len(kept) + i) for i, lock in enumerate(locks)]
+
+
+def _lock_key(obj: dict[str, Any]) -> tuple[str, str]:
+    meta = obj.get("metadata") or {}
+    return (str(meta.get("namespace") or ""), str(meta.get("name") or ""))
+
+
+def stale_lock(revision: DeploymentRevision) -> Result:
+    """The lock among the inputs records an earlier state: this render used the updated one."""
+    locked = revision.locked
+    assert locked is not None
+    changes = "; ".join(lock_changes(locked, revision.lock))
+    return R.warning(
+        f"the revision lock is out of date ({changes}); this render applied the change to it: run "
+        "`dpf-render lock` and commit the result, or the next change will be compared with the old state",
+        locked.ref,
+        "spec",
+        condition=R.LOCK_CURRENT,
+    )
+
+
+def _orphan_locks(inputs: Inputs, deployments: set[tuple[str, str]]) -> list[Result]:
+    return [
+        R.warning(
+            f"no DPUDeployment {ns}/{name} among the inputs: this revision lock is not used",
+            lock.ref,
+            "metadata.name",
+            condition=None,
+        )
+        for (ns, name), (_, lock) in sorted(inputs.locks.items())
+        if (ns, name) not in deployments
+    ]
 
 
 def count_children(revision: DeploymentRevision) -> int:
@@ -211,12 +268,22 @@ def _pass_through(
     expanded: set[str],
     config: RenderConfig,
     mode: str,
+    locks: dict[int, DeploymentLock],
 ) -> list[tuple[Item, Any]]:
-    """Input items in input order: previous renders of expanded deployments replaced, consumed inputs handled."""
+    """Input items in input order: previous renders of expanded deployments replaced, consumed inputs handled.
+
+    Revision locks never reach a cluster: final manifests drop them; KRM modes keep them, as local-config,
+    updated to this render (kpt writes them back into the package).
+    """
     kept: list[tuple[Item, Any]] = []
     for item in items:
         obj = item.obj
         if _is_previous_child(obj, expanded):
+            continue
+        if kind_of(obj) == (LOCK_API_VERSION, LOCK_KIND):
+            if mode == KRM:
+                updated = locks.get(id(obj))
+                kept.append((item, updated.to_object() if updated is not None else _mark_local_config(obj)))
             continue
         if id(obj) in prerequisites and (config.sync_waves or config.sync_options):
             obj = annotate(

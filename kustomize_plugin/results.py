@@ -31,6 +31,7 @@ INTERFACES_RECONCILED = "DPUServiceInterfacesReconciled"
 CHAINS_RECONCILED = "DPUServiceChainsReconciled"
 SETS_RECONCILED = "DPUSetsReconciled"
 INPUT = "InputValid"  # not a DPF condition: what the API server itself would have refused
+LOCK_CURRENT = "RevisionLockCurrent"  # not a DPF condition: the revision lock records the render
 
 
 class ResourceRef:

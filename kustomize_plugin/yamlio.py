@@ -26,6 +26,8 @@ import re
 import yaml
 from yaml._yaml import CParser
 
+from . import goresolve
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
@@ -452,6 +454,8 @@ def _pyyaml_dumper() -> Any:
         def represent_str(dumper: Any, data: str) -> Any:
             if "\n" in data:
                 return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|")
+            if goresolve.is_non_string(data):  # PyYAML would write it plain; Go readers would not keep it
+                return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="'")
             return dumper.represent_scalar("tag:yaml.org,2002:str", data)
 
         Dumper.add_representer(str, represent_str)
@@ -561,7 +565,8 @@ def _inline_scalar(text: str) -> str:
         return _double_quoted(text)
     if _has_line_separator(text):
         raise _Fallback
-    if _not_plain(text) or _resolve_plain(text) != _STR:
+    # Quoted when PyYAML or a Kubernetes Go reader (docs/output-format.md) would read it as anything else.
+    if _not_plain(text) or _resolve_plain(text) != _STR or goresolve.is_non_string(text):
         return "'" + text.replace("'", "''") + "'"
     return text
 

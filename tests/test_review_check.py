@@ -37,7 +37,7 @@ def committed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Ca
 
 def drift(directory: Path) -> None:
     """One changed, one missing and one extra file."""
-    service = directory / "dpf" / "dpuservice_fw-tl2k9.yaml"
+    (service,) = (directory / "dpf").glob("dpuservice_fw-*.yaml")
     service.write_text(
         service.read_text(encoding="utf-8").replace("rules: strict", "rules: loose"), encoding="utf-8"
     )

@@ -174,8 +174,9 @@ def test_chain_ports_and_templates_are_checked_while_a_prerequisite_is_missing()
             C,
             "spec.serviceConfiguration.helmChart.values.upstream",
             (
-                "failed to template DPUService consumer: failed to execute service configuration template: executing "
-                '.Services.producer.Port at column 4: map has no entry for key "Port"'
+                "failed to template DPUService consumer: failed to template service configuration: failed to execute "
+                "service configuration template: executing .Services.producer.Port at column 4: can't evaluate field "
+                "Port in type controllers.TemplateDPUServiceConfigurationValuesParams"
             ),
         ),
         (

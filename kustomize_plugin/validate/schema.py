@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from .. import model
+from .. import lock, model
 from .. import results as R
 
 TYPE_CHECKING = False
@@ -731,11 +731,13 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     model.FLAVOR_TEMPLATE: _root(FLAVOR_TEMPLATE_SPEC, spec_required=False),
 }
 
-# Kinds dpf-render consumes: they never reach an API server, so an unknown field in them is an error here. Not
-# the BFB and DPUFlavor kinds: dpf-render passes them on to the cluster, whose API server checks them against
-# its own CRDs, which may be newer than the ones these schemas come from (newer flavors carry
-# scalableFunctions, packages and systemdServices, which the stored DPUFlavor CRD lacks).
-STRICT_KINDS = frozenset({model.DEPLOYMENT, model.TEMPLATE, model.CONFIGURATION})
+SCHEMAS[lock.KIND] = _root(lock.SCHEMA_SPEC, spec_required=True)
+
+# Kinds dpf-render consumes (and its own revision lock): they never reach an API server, so an unknown field in
+# them is an error here. Not the BFB and DPUFlavor kinds: dpf-render passes them on to the cluster, whose API
+# server checks them against its own CRDs, which may be newer than the ones these schemas come from (newer
+# flavors carry scalableFunctions, packages and systemdServices, which the stored DPUFlavor CRD lacks).
+STRICT_KINDS = frozenset({model.DEPLOYMENT, model.TEMPLATE, model.CONFIGURATION, lock.KIND})
 
 # --------------------------------------------------------------------------------------------------------
 # Object names (apimachinery's validation messages)

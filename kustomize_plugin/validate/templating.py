@@ -10,7 +10,7 @@ the expansion.
 from __future__ import annotations
 
 from .. import results as R
-from ..expand.revisions import render_values
+from ..expand.revisions import render_values, service_params
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -26,11 +26,11 @@ def check_templates(d: Deployment, found: Found) -> list[Result]:
         configuration = found.configurations.get(key)
         if not depends or configuration is None or configuration.values is None:
             continue
-        data = {"Services": {dep: {"Name": f"{dep}-00000", "Namespace": d.namespace} for dep in depends}}
+        data = {"Services": {dep: service_params(f"{dep}-00000", d.namespace) for dep in depends}}
         _, problems = render_values(configuration, configuration.values, data)
         out.extend(
             R.error(
-                f"failed to template DPUService {key}: {message}",
+                f"failed to template DPUService {key}: failed to template service configuration: {message}",
                 configuration.source.ref,
                 field,
                 condition=R.SERVICES_RECONCILED,
