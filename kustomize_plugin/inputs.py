@@ -101,8 +101,9 @@ def index_inputs(items: list[Item], default_namespace: str) -> Inputs:
             continue
         api_version, kind = gvk
         ref = item.ref(default_namespace)
-        if not ref.name:
-            index.results.append(R.error(f"{kind} has no metadata.name", ref, "metadata.name"))
+        problem = _identity_problem(item.obj, kind, ref)
+        if problem is not None:
+            index.results.append(problem)
             continue
         if not ref.namespace:
             index.results.append(
@@ -123,16 +124,20 @@ def index_inputs(items: list[Item], default_namespace: str) -> Inputs:
             )
             continue
         index.items_by_key[key] = item
-        problems = schema.check_object(item.obj, ref)
+        problems, readable = schema.check_input(item.obj, ref)
         index.results.extend(problems)
-        if R.has_errors(problems):
+        invalid = R.has_errors(problems)
+        if invalid:
             index.invalid.add((kind, ref.namespace, ref.name))
-            continue
         source = model.Source(item.obj, ref)
-        if kind == model.DEPLOYMENT:
+        if kind == model.DEPLOYMENT and readable:
+            # Read even with errors (never expanded then), so that its references, versions, fitting, dependsOn
+            # and chain are still checked: every problem is reported in one run.
             view, found = model.read_deployment(source)
             index.deployments.append((item, view))
             index.results.extend(found)
+        elif invalid:
+            continue  # a reference to it is reported as "has errors" by its DPUDeployments
         elif kind == model.TEMPLATE:
             index.templates[(ref.namespace, ref.name)] = model.read_template(source)
         elif kind == model.CONFIGURATION:
@@ -145,6 +150,25 @@ def index_inputs(items: list[Item], default_namespace: str) -> Inputs:
             index.flavors[(kind, ref.namespace, ref.name)] = model.Flavor(source)
     index.deployments.sort(key=lambda pair: (pair[1].namespace, pair[1].name))
     return index
+
+
+def _identity_problem(obj: Any, kind: str, ref: ResourceRef) -> Result | None:
+    """An error when the object's metadata, name or namespace is absent or not of the right type."""
+    meta = obj.get("metadata")
+    if meta is not None and not isinstance(meta, dict):
+        return R.error(f"{kind} metadata must be a map, not {model.type_name(meta)}", ref, "metadata")
+    for field in ("name", "namespace"):
+        value = (meta or {}).get(field)
+        if value is not None and not isinstance(value, str):
+            where = f"{kind} {ref.name}:" if ref.name else kind
+            return R.error(
+                f"{where} metadata.{field} must be a string, not {model.type_name(value)} ({schema.quote(value)})",
+                ref,
+                f"metadata.{field}",
+            )
+    if not ref.name:
+        return R.error(f"{kind} has no metadata.name", ref, "metadata.name")
+    return None
 
 
 def _annotations(obj: Any) -> dict[str, Any]:

@@ -49,10 +49,18 @@ DEFAULT_NODE_EFFECT: dict[str, Any] = {"drain": True}
 DEFAULT_DPUSET_STRATEGY: dict[str, Any] = {"type": "RollingUpdate"}
 DEFAULT_SERVICE_MTU = 1500
 
-_TYPE_NAMES = {dict: "a map", list: "a list", str: "a string", bool: "a boolean", int: "an integer"}
+_TYPE_NAMES = {
+    dict: "a map",
+    list: "a list",
+    str: "a string",
+    bool: "a boolean",
+    int: "an integer",
+    float: "a number",
+}
 
 
 def type_name(value: object) -> str:
+    """The YAML word for a value's type, as a user wrote it (never a Python class name such as NoneType)."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -60,7 +68,7 @@ def type_name(value: object) -> str:
     for t, name in _TYPE_NAMES.items():
         if isinstance(value, t):
             return name
-    return f"a {type(value).__name__}"
+    return "a value of another type"
 
 
 class Source:
@@ -219,7 +227,12 @@ def _read_dpus(d: Deployment, dpus: Mapping[str, Any], warnings: list[Result]) -
             )
         )
     else:
-        d.node_effect = dict(dpus["nodeEffect"])
+        # As DPF's Go types serialise it into the DPUSet (omitempty): no null pointer, no empty customLabel map.
+        d.node_effect = {
+            k: v
+            for k, v in dpus["nodeEffect"].items()
+            if v is not None and not (k == "customLabel" and v == {})
+        }
     if dpus.get("dpuSetStrategy") is None:
         warnings.append(
             _warning(

@@ -23,9 +23,14 @@ from .inputs import Item, index_inputs, kind_of
 from .lock import API_VERSION as LOCK_API_VERSION
 from .lock import KIND as LOCK_KIND
 from .lock import lock_changes
+from .model import DEPLOYMENT
+from .validate.chains import check_chain_ports
+from .validate.children import check_children
+from .validate.collisions import find_collisions
 from .validate.dependencies import order_services
 from .validate.fitting import check_fitting
-from .validate.prerequisites import resolve
+from .validate.prerequisites import not_checked, resolve
+from .validate.templating import check_templates
 from .validate.versions import check_versions
 
 TYPE_CHECKING = False
@@ -127,19 +132,29 @@ def _plan(items: list[Item], config: RenderConfig, mode: str) -> Plan:
     prerequisites: set[int] = set()
     expanded: set[str] = set()
     for item, deployment in inputs.deployments:
-        resolved, found = resolve(deployment, inputs)
-        results.extend(found)
-        if resolved is None:
-            continue
-        checks = check_versions(deployment, resolved, config) + check_fitting(deployment, resolved)
-        order, found = order_services(deployment)
-        results.extend(checks + found)
-        if order is None or R.has_errors(checks):
+        # Every check runs on what is usable, whatever failed before it, so that one run reports every problem
+        # (docs/checks.md); only a DPUDeployment without any error is planned and expanded.
+        found, problems = resolve(deployment, inputs)
+        checks = problems + check_versions(deployment, found, config) + check_fitting(deployment, found)
+        order, problems = order_services(deployment)
+        checks += problems + check_chain_ports(deployment, found)
+        checks += not_checked(deployment, found)
+        results.extend(checks)
+        resolved = found.complete()
+        valid = (DEPLOYMENT, deployment.namespace, deployment.name) not in inputs.invalid
+        if resolved is None or order is None or not valid or R.has_errors(checks):
+            results.extend(check_templates(deployment, found))
             continue
         locked = inputs.locks.get((deployment.namespace, deployment.name))
-        revision, found = plan_revisions(deployment, resolved, order, locked[1] if locked else None)
-        results.extend(found)
+        revision, problems = plan_revisions(deployment, resolved, order, locked[1] if locked else None)
+        results.extend(problems)
         if revision is None:
+            continue
+        # Built once here to check them and dropped: `Plan.generated` builds them again while writing, so a
+        # fleet's memory stays at the size of one DPUDeployment's children.
+        problems = check_children(revision, raw_children(revision, config))
+        if problems:
+            results.extend(problems)
             continue
         if revision.stale:
             results.append(stale_lock(revision))
@@ -150,6 +165,17 @@ def _plan(items: list[Item], config: RenderConfig, mode: str) -> Plan:
         consumed.update(id(t.source.obj) for t in resolved.templates.values())
         consumed.update(id(c.source.obj) for c in resolved.configurations.values())
         prerequisites.update((id(resolved.bfb.source.obj), id(resolved.flavor.source.obj)))
+    locks = {
+        id(inputs.locks[(r.deployment.namespace, r.deployment.name)][0].obj): r.lock
+        for r in out.revisions
+        if (r.deployment.namespace, r.deployment.name) in inputs.locks
+    }
+    kept = _pass_through(items, consumed, prerequisites, expanded, config, mode, locks)
+    collisions, colliding = find_collisions(kept, out.revisions, config.namespace)
+    results.extend(collisions)
+    if colliding:
+        out.revisions = [r for r in out.revisions if r.owner not in colliding]
+        out.children = sum(count_children(r) for r in out.revisions)
     if not out.children and not config.allow_empty and not R.has_errors(results):
         results.append(
             R.error(
@@ -160,12 +186,7 @@ def _plan(items: list[Item], config: RenderConfig, mode: str) -> Plan:
         )
     results.extend(_orphan_locks(inputs, {(d.namespace, d.name) for _, d in inputs.deployments}))
     out.results = R.sort_results(results)
-    locks = {
-        id(inputs.locks[(r.deployment.namespace, r.deployment.name)][0].obj): r.lock
-        for r in out.revisions
-        if (r.deployment.namespace, r.deployment.name) in inputs.locks
-    }
-    out.kept = _pass_through(items, consumed, prerequisites, expanded, config, mode, locks)
+    out.kept = [obj for _, obj in kept]
     return out
 
 
@@ -248,13 +269,13 @@ def _pass_through(
     config: RenderConfig,
     mode: str,
     locks: dict[int, DeploymentLock],
-) -> list[Any]:
+) -> list[tuple[Item, Any]]:
     """Input items in input order: previous renders of expanded deployments replaced, consumed inputs handled.
 
     Revision locks never reach a cluster: final manifests drop them; KRM modes keep them, as local-config,
     updated to this render (kpt writes them back into the package).
     """
-    kept: list[Any] = []
+    kept: list[tuple[Item, Any]] = []
     for item in items:
         obj = item.obj
         if _is_previous_child(obj, expanded):
@@ -262,7 +283,7 @@ def _pass_through(
         if kind_of(obj) == (LOCK_API_VERSION, LOCK_KIND):
             if mode == KRM:
                 updated = locks.get(id(obj))
-                kept.append(updated.to_object() if updated is not None else _mark_local_config(obj))
+                kept.append((item, updated.to_object() if updated is not None else _mark_local_config(obj)))
             continue
         if id(obj) in prerequisites and (config.sync_waves or config.sync_options):
             obj = annotate(
@@ -272,11 +293,11 @@ def _pass_through(
             )
         if id(obj) in consumed:
             if mode == KRM:
-                kept.append(_mark_local_config(obj))
+                kept.append((item, _mark_local_config(obj)))
             elif config.keep_inputs:
-                kept.append(obj)
+                kept.append((item, obj))
             continue
-        kept.append(obj)
+        kept.append((item, obj))
     return kept
 
 

@@ -207,7 +207,8 @@ def parse_quantity(value: str | int | float) -> Quantity:  # noqa: PYI041 - ints
         if text in ("nan", "inf", "-inf"):
             raise QuantityError(f"a quantity must be a finite number, not {text}")
     else:
-        raise QuantityError(f"quantities must be strings or numbers, not {type(value).__name__}")
+        kind = "null" if value is None else type(value).__name__
+        raise QuantityError(f"quantities must be strings or numbers, not {kind}")
     return _parse(text)
 
 

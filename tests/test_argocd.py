@@ -202,7 +202,7 @@ def test_file_names_are_relative_to_the_app_folder(monkeypatch: pytest.MonkeyPat
     monkeypatch.chdir(APPS / "broken")
     _, lines, _ = generate(".", ARGOCD_APP_NAMESPACE="dpf")
     assert lines
-    assert all(line.startswith("error: dpudeployment.yaml: ") for line in lines)
+    assert all(line.split(" ", 1)[1].startswith("dpudeployment.yaml: ") for line in lines)
 
 
 def write_app_with_a_warning(folder: Path) -> Path:

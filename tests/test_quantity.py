@@ -261,7 +261,7 @@ ERRORS: list[tuple[object, str]] = [
     (float("nan"), "finite"),
     (float("inf"), "finite"),
     (True, "not true"),
-    (None, "not NoneType"),
+    (None, "not null"),
     ([1], "not list"),
 ]
 

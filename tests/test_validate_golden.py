@@ -27,7 +27,7 @@ CASES = sorted(p.name for p in CASES_DIR.iterdir() if (p / "input.yaml").exists(
 
 
 def test_there_are_error_cases() -> None:
-    assert {"five-problems", "many-problems"} <= set(CASES)
+    assert {"five-problems", "many-problems", "every-stage-at-once"} <= set(CASES)
 
 
 @pytest.mark.parametrize("case", CASES)

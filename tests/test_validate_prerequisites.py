@@ -36,7 +36,7 @@ def test_a_missing_prerequisite_is_an_error_and_nothing_is_emitted(
     kind: str, name: str, field: str, message: str
 ) -> None:
     output, results = run(without(base_docs(), kind, name))
-    assert brief(results) == [("error", D, "demo", field, message)]
+    assert brief(errors(results)) == [("error", D, "demo", field, message)]
     assert results[0].condition == "PrerequisitesReady"
     assert children(output) == []
 
@@ -44,7 +44,7 @@ def test_a_missing_prerequisite_is_an_error_and_nothing_is_emitted(
 def test_every_missing_prerequisite_is_reported_at_once() -> None:
     docs = [d for d in base_docs() if d["kind"] == D]
     _, results = run(docs)
-    assert [r.field for r in results] == [
+    assert [r.field for r in errors(results)] == [
         "spec.dpus.bfb",
         "spec.dpus.flavor",
         "spec.services.consumer.serviceConfiguration",
@@ -62,7 +62,7 @@ def test_bluefield_software_and_flavor_template_are_looked_up_by_their_own_kind(
     dpus["blueFieldSoftware"] = "bf-bundle"  # a BFB of that name is not a BlueFieldSoftware
     dpus["flavorTemplate"] = "flavor"
     _, results = run(docs)
-    assert [(r.field, r.message) for r in results] == [
+    assert [(r.field, r.message) for r in errors(results)] == [
         (
             "spec.dpus.blueFieldSoftware",
             (
@@ -95,7 +95,7 @@ def test_deployment_service_name_must_equal_the_services_key(kind: str) -> None:
     find(docs, kind, "consumer")["spec"]["deploymentServiceName"] = "producer"
     output, results = run(docs)
     field = "serviceTemplate" if kind == "DPUServiceTemplate" else "serviceConfiguration"
-    assert brief(results) == [
+    assert brief(errors(results)) == [
         (
             "error",
             D,
@@ -155,10 +155,14 @@ def test_an_invalid_prerequisite_is_named_as_invalid_not_missing() -> None:
     docs = base_docs()
     set_path(find(docs, "DPUServiceConfiguration", "producer"), ("spec", "interfaces", 0, "name"), "i" * 16)
     output, results = run(docs)
-    assert [(r.ref.kind if r.ref else "", r.field, r.condition) for r in results] == [
-        (D, "spec.services.producer.serviceConfiguration", "PrerequisitesReady"),
-        ("DPUServiceConfiguration", "spec.interfaces[0].name", "InputValid"),
+    assert [(r.severity, r.ref.kind if r.ref else "", r.field, r.condition) for r in results] == [
+        ("error", D, "spec.services.producer.serviceConfiguration", "PrerequisitesReady"),
+        ("info", D, "spec.services.producer.serviceConfiguration", "PrerequisitesReady"),
+        ("error", "DPUServiceConfiguration", "spec.interfaces[0].name", "InputValid"),
     ]
+    assert results[1].message == (
+        "not checked for service producer because DPUServiceConfiguration dpf/producer has errors: chain ports"
+    )
     assert (
         results[0].message
         == "cannot expand: DPUServiceConfiguration dpf/producer has errors (reported on it)"

@@ -72,8 +72,9 @@ def required(field: str) -> str:
     return f"{field} is required"
 
 
-def unknown(field: str) -> str:
-    return f'unknown field "{field}" (DPF\'s CRD has no such field; the API server would drop or reject it)'
+def unknown(field: str, hint: str) -> str:
+    """kube-apiserver's strict field validation wording, with what dpf-render suggests instead."""
+    return f'unknown field "{field}" ({hint})'
 
 
 def objects() -> list[dict[str, Any]]:
@@ -216,7 +217,7 @@ FAILING: list[tuple[str, str, str, tuple[Change, ...], str, str]] = [
     ("old-shape-empty", D, "demo", one(("spec", "serviceChains"), []), "spec.serviceChains", "Too few: 0: must have at least 1 item"),
     ("revision-history-limit-0", D, "demo", one(("spec", "revisionHistoryLimit"), 0), "spec.revisionHistoryLimit", "Invalid value: 0: should be greater than or equal to 1"),
     ("revision-history-limit-boolean", D, "demo", one(("spec", "revisionHistoryLimit"), True), "spec.revisionHistoryLimit", "spec.revisionHistoryLimit must be an integer, not a boolean"),
-    ("revision-history-limit-float", D, "demo", one(("spec", "revisionHistoryLimit"), 2.5), "spec.revisionHistoryLimit", "spec.revisionHistoryLimit must be an integer, not a float"),
+    ("revision-history-limit-float", D, "demo", one(("spec", "revisionHistoryLimit"), 2.5), "spec.revisionHistoryLimit", "spec.revisionHistoryLimit must be an integer, not a number"),
     # --- DPUServiceTemplate
     ("template-service-name-missing", T, "producer", one(("spec", "deploymentServiceName"), DELETE), "spec.deploymentServiceName", required("spec.deploymentServiceName")),
     ("template-service-name-empty", T, "producer", one(("spec", "deploymentServiceName"), ""), "spec.deploymentServiceName", 'Invalid value: "": should be at least 1 character long'),
@@ -230,12 +231,12 @@ FAILING: list[tuple[str, str, str, tuple[Change, ...], str, str]] = [
     ("repo-url-trailing-newline", T, "producer", one(("spec", "helmChart", "source", "repoURL"), "https://charts.example.com\n"), "spec.helmChart.source.repoURL", "Invalid value: \"https://charts.example.com\\n\": should match '^(oci://|https://).+$'"),
     ("chart-version-missing", T, "producer", one(("spec", "helmChart", "source", "version"), DELETE), "spec.helmChart.source.version", required("spec.helmChart.source.version")),
     ("chart-version-empty", T, "producer", one(("spec", "helmChart", "source", "version"), ""), "spec.helmChart.source.version", 'Invalid value: "": should be at least 1 character long'),
-    ("chart-version-a-float", T, "producer", one(("spec", "helmChart", "source", "version"), 1.0), "spec.helmChart.source.version", "spec.helmChart.source.version must be a string, not a float"),
+    ("chart-version-a-float", T, "producer", one(("spec", "helmChart", "source", "version"), 1.0), "spec.helmChart.source.version", "spec.helmChart.source.version must be a string, not a number"),
     ("chart-name-not-a-string", T, "producer", one(("spec", "helmChart", "source", "chart"), 5), "spec.helmChart.source.chart", "spec.helmChart.source.chart must be a string, not an integer"),
     ("template-values-not-a-map", T, "producer", one(("spec", "helmChart", "values"), "x"), "spec.helmChart.values", "spec.helmChart.values must be a map, not a string"),
     ("resource-requirements-not-a-map", T, "producer", one(("spec", "resourceRequirements"), ["cpu"]), "spec.resourceRequirements", "spec.resourceRequirements must be a map, not a list"),
     ("resource-not-a-quantity", T, "producer", one(("spec", "resourceRequirements", "cpu"), "two"), "spec.resourceRequirements.cpu", f"Invalid value: \"two\": should match '{QUANTITY}'"),
-    ("resource-a-float", T, "producer", one(("spec", "resourceRequirements", "cpu"), 0.5), "spec.resourceRequirements.cpu", 'spec.resourceRequirements.cpu must be an integer or a string, not a float (quote it: "0.5")'),
+    ("resource-a-float", T, "producer", one(("spec", "resourceRequirements", "cpu"), 0.5), "spec.resourceRequirements.cpu", 'spec.resourceRequirements.cpu must be an integer or a string, not a number (quote it: "0.5")'),
     ("privileged-not-a-boolean", T, "producer", one(("spec", "security", "privileged"), "true"), "spec.security.privileged", "spec.security.privileged must be a boolean, not a string"),
     ("spiffe-not-a-map", T, "producer", one(("spec", "security", "spiffe"), True), "spec.security.spiffe", "spec.security.spiffe must be a map, not a boolean"),
     # --- DPUServiceConfiguration
@@ -284,8 +285,8 @@ FAILING: list[tuple[str, str, str, tuple[Change, ...], str, str]] = [
     ("bfb-file-name-with-slash", BFB, "bf-bundle", one(("spec", "fileName"), "dir/b.bfb"), "spec.fileName", "Invalid value: \"dir/b.bfb\": should match '^[A-Za-z0-9\\_\\-\\.]+\\.bfb$'"),
     ("bfb-versions-doca-only", BFB, "bf-bundle", one(("spec", "versions"), {"doca": "2.9.1"}), "spec.versions", "all four version fields (bsp, doca, uefi, atf) must be provided when versions is set"),
     ("bfb-versions-empty-uefi", BFB, "bf-bundle", one(("spec", "versions"), {**ALL_VERSIONS, "uefi": ""}), "spec.versions", "all four version fields (bsp, doca, uefi, atf) must be provided when versions is set"),
-    ("bfb-versions-doca-a-float", BFB, "bf-bundle", one(("spec", "versions"), {**ALL_VERSIONS, "doca": 2.9}), "spec.versions.doca", "spec.versions.doca must be a string, not a float"),
-    ("bluefield-software-doca-a-float", BFS, "bfs", one(("spec", "versions"), {"doca": 3.3}), "spec.versions.doca", "spec.versions.doca must be a string, not a float"),
+    ("bfb-versions-doca-a-float", BFB, "bf-bundle", one(("spec", "versions"), {**ALL_VERSIONS, "doca": 2.9}), "spec.versions.doca", "spec.versions.doca must be a string, not a number"),
+    ("bluefield-software-doca-a-float", BFS, "bfs", one(("spec", "versions"), {"doca": 3.3}), "spec.versions.doca", "spec.versions.doca must be a string, not a number"),
     ("bluefield-software-spec-a-list", BFS, "bfs", one(("spec",), []), "spec", "spec must be a map, not a list"),
     ("flavor-resources-not-a-map", FLAVOR, "flavor", one(("spec", "dpuResources"), "lots"), "spec.dpuResources", "spec.dpuResources must be a map, not a string"),
     ("flavor-resource-not-a-quantity", FLAVOR, "flavor", one(("spec", "dpuResources", "cpu"), "many"), "spec.dpuResources.cpu", f"Invalid value: \"many\": should match '{QUANTITY}'"),
@@ -375,7 +376,6 @@ PASSING: list[tuple[str, str, str, tuple[Change, ...]]] = [
     ("daemon-set-annotations-50", C, "producer", one((*DS, "annotations"), {"k8s.v1.cni.cncf.io/networks": "[]", **many(49)})),
     ("daemon-set-everything", C, "producer", one(DS, {"updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 1, "maxSurge": "10%"}}, "resources": {"cpu": "100m", "memory": "100Mi"}})),
     ("upgrade-policy-absent", C, "producer", one(("spec", "upgradePolicy"), DELETE)),
-    ("legacy-node-effect", C, "producer", ((("spec", "upgradePolicy"), DELETE), (("spec", "nodeEffect"), True))),
     ("bfb-url-http", BFB, "bf-bundle", one(("spec", "url"), "http://bfb-server.dpf-operator-system.svc/bf-bundle.bfb")),
     ("bfb-url-absent", BFB, "bf-bundle", one(("spec", "url"), DELETE)),
     ("bfb-file-name", BFB, "bf-bundle", one(("spec", "fileName"), "bf-bundle-2.9.1-40_25.01_ubuntu-22.04_prod.bfb")),
@@ -398,37 +398,146 @@ def test_every_base_object_is_valid() -> None:
         assert check(obj) == [], obj["kind"]
 
 
-# kind, name, changes, field of the warning
-UNKNOWN: list[tuple[str, str, tuple[Change, ...], str]] = [
-    (D, "demo", one(("spec", "replicas"), 3), "spec.replicas"),
-    (D, "demo", one(("extra",), 1), "extra"),
-    (D, "demo", one((*SET0, "dpuSelectors"), {"a": "b"}), "spec.dpus.dpuSets[0].dpuSelectors"),
-    (D, "demo", one((*SET0, "dpuNodeSelector", "matchFields"), []), "spec.dpus.dpuSets[0].dpuNodeSelector.matchFields"),
-    (D, "demo", one(("spec", "dpus", "nodeEffect", "drainTimeout"), "5m"), "spec.dpus.nodeEffect.drainTimeout"),
-    (D, "demo", one((*PORT0, "service", "port"), 1), f"{P0}.service.port"),
-    (D, "demo", one(("spec", "serviceChains", "switches", 0, "mtu"), 1500), "spec.serviceChains.switches[0].mtu"),
-    (T, "producer", one(("spec", "helmChart", "source", "repo"), "x"), "spec.helmChart.source.repo"),
-    (T, "producer", one(("spec", "security", "spiffe", "trustDomain"), "x"), "spec.security.spiffe.trustDomain"),
-    (T, "producer", one(("spec", "resources"), {}), "spec.resources"),
-    (C, "producer", one((*DS, "nodeSelector"), {}), f"{DSP}.nodeSelector"),
-    (C, "producer", one(("spec", "interfaces", 0, "mtu"), 9000), "spec.interfaces[0].mtu"),
-    (C, "producer", one(("spec", "serviceConfiguration", "values"), {}), "spec.serviceConfiguration.values"),
+# kind, name, changes, field of the error, the suggestion
+UNKNOWN: list[tuple[str, str, tuple[Change, ...], str, str]] = [
+    (D, "demo", one(("spec", "replicas"), 3), "spec.replicas", "known fields here: dpus, revisionHistoryLimit, serviceChains, services"),
+    (D, "demo", one(("extra",), 1), "extra", "known fields here: apiVersion, kind, metadata, spec, status"),
+    (D, "demo", one(("specs",), {}), "specs", 'did you mean "spec"?'),
+    (D, "demo", one(("metadata", "lables"), {"a": "b"}), "metadata.lables", 'did you mean "labels"?'),
+    (D, "demo", one(("metadata", "annotation"), {"a": "b"}), "metadata.annotation", 'did you mean "annotations"?'),
+    (D, "demo", one((*SET0, "dpuSelectors"), {"a": "b"}), "spec.dpus.dpuSets[0].dpuSelectors", 'did you mean "dpuSelector"?'),
+    (D, "demo", one((*SET0, "dpuNodeSelectr"), {"matchLabels": {"rack": "b"}}), "spec.dpus.dpuSets[0].dpuNodeSelectr", 'did you mean "dpuNodeSelector"?'),
+    (D, "demo", one((*SET0, "DPUNodeSelector"), {}), "spec.dpus.dpuSets[0].DPUNodeSelector", 'did you mean "dpuNodeSelector"?'),
+    (D, "demo", one((*SET0, "dpuNodeSelector", "matchFields"), []), "spec.dpus.dpuSets[0].dpuNodeSelector.matchFields", 'did you mean "matchLabels"?'),
+    (D, "demo", one(("spec", "dpus", "nodeEffect", "drainTimeout"), "5m"), "spec.dpus.nodeEffect.drainTimeout", "known fields here: customAction, customLabel, drain, force, hold, noEffect, taint"),
+    (D, "demo", one((*PORT0, "service", "port"), 1), f"{P0}.service.port", "known fields here: interface, ipam, name"),
+    (D, "demo", one(("spec", "serviceChains", "switches", 0, "mtu"), 1500), "spec.serviceChains.switches[0].mtu", 'did you mean "serviceMTU"?'),
+    (T, "producer", one(("spec", "helmChart", "source", "repo"), "x"), "spec.helmChart.source.repo", 'did you mean "repoURL"?'),
+    (T, "producer", one(("spec", "security", "spiffe", "trustDomain"), "x"), "spec.security.spiffe.trustDomain", "this map takes no fields"),
+    (T, "producer", one(("spec", "resources"), {}), "spec.resources", 'did you mean "resourceRequirements"?'),
+    (C, "producer", one((*DS, "nodeSelector"), {}), f"{DSP}.nodeSelector", "known fields here: annotations, labels, resources, updateStrategy"),
+    (C, "producer", one(("spec", "interfaces", 0, "mtu"), 9000), "spec.interfaces[0].mtu", "known fields here: name, network, virtualNetwork"),
+    (C, "producer", one(("spec", "serviceConfiguration", "values"), {}), "spec.serviceConfiguration.values", "known fields here: configPorts, deployInCluster, helmChart, serviceDaemonSet"),
+    (C, "producer", one(("spec", "upgradePolicy", "applyNodeEfect"), False), "spec.upgradePolicy.applyNodeEfect", 'did you mean "applyNodeEffect"?'),
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("kind", "name", "changes", "field"), UNKNOWN, ids=[u[3] for u in UNKNOWN])
-def test_unknown_fields_are_warnings_with_their_path(
-    kind: str, name: str, changes: tuple[Change, ...], field: str
+@pytest.mark.parametrize(("kind", "name", "changes", "field", "hint"), UNKNOWN, ids=[u[3] for u in UNKNOWN])
+def test_unknown_fields_are_errors_with_the_closest_known_field(
+    kind: str, name: str, changes: tuple[Change, ...], field: str, hint: str
 ) -> None:
-    assert check(apply(kind, name, changes)) == [("warning", field, unknown(field))]
+    assert check(apply(kind, name, changes)) == [("error", field, unknown(field, hint))]
 
 
-def test_an_unknown_field_alone_still_renders_with_its_warning() -> None:
+def test_a_misspelt_node_selector_renders_nothing_instead_of_every_node() -> None:
+    """A DPUSet without its selector would select every node and drain it: the typo must stop the render."""
     docs = base_docs()
-    set_path(find(docs, D, "demo"), ("spec", "replicas"), 3)
+    dpu_set = find(docs, D, "demo")["spec"]["dpus"]["dpuSets"][0]
+    dpu_set["dpuNodeSelectr"] = dpu_set.pop("dpuNodeSelector")
     output, results = run(docs)
-    assert [(r.severity, r.field) for r in results] == [("warning", "spec.replicas")]
-    assert len(children(output)) == 6
+    assert children(output) == []
+    assert [(r.severity, r.field, r.message) for r in results] == [
+        (
+            "error",
+            "spec.dpus.dpuSets[0].dpuNodeSelectr",
+            'unknown field "spec.dpus.dpuSets[0].dpuNodeSelectr" (did you mean "dpuNodeSelector"?)',
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "changes"),
+    [
+        (T, "producer", one(("spec", "helmChart", "values"), {"anyKey": {"nested": [1, {"deep": None}]}})),
+        (C, "producer", one(("spec", "serviceConfiguration", "helmChart", "values"), {"x": {"y": "z"}})),
+        (D, "demo", one(("metadata", "labels"), {"anything.example.com/x": "y"})),
+        (D, "demo", one(("metadata", "annotations"), {"config.kubernetes.io/path": "a.yaml"})),
+        (D, "demo", one(("metadata", "resourceVersion"), "123")),
+        (D, "demo", one(("metadata", "managedFields"), [{"manager": "kubectl"}])),
+        (D, "demo", one(("status",), {"conditions": [], "anything": 1})),
+        (T, "producer", one(("spec", "security", "spiffe"), {})),
+    ],
+    ids=["template-values", "configuration-values", "labels", "annotations", "resource-version", "managed-fields", "status", "spiffe-empty"],
+)  # fmt: skip
+def test_free_form_maps_and_object_meta_accept_any_key(
+    kind: str, name: str, changes: tuple[Change, ...]
+) -> None:
+    assert check(apply(kind, name, changes)) == []
+
+
+LEGACY = (
+    "spec.nodeEffect is the older wording of spec.upgradePolicy.applyNodeEffect, which DPF's newest "
+    "DPUServiceConfiguration has instead; it is read as upgradePolicy.applyNodeEffect where that is not set "
+    "(rename it)"
+)
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        (((("spec", "upgradePolicy"), DELETE), (("spec", "nodeEffect"), True)), [("warning", "spec.nodeEffect", LEGACY)]),
+        (((("spec", "upgradePolicy"), DELETE), (("spec", "nodeEffect"), False)), [("warning", "spec.nodeEffect", LEGACY)]),
+        (one(("spec", "nodeEffect"), True), [("warning", "spec.nodeEffect", LEGACY)]),
+        (
+            one(("spec", "nodeEffect"), False),
+            [
+                ("error", "spec.nodeEffect", "spec.nodeEffect (false) and spec.upgradePolicy.applyNodeEffect (true) disagree: remove spec.nodeEffect"),
+                ("warning", "spec.nodeEffect", LEGACY),
+            ],
+        ),
+    ],
+    ids=["true", "false", "agrees-with-upgrade-policy", "disagrees-with-upgrade-policy"],
+)  # fmt: skip
+def test_the_legacy_node_effect_of_a_configuration_is_a_warning_naming_the_new_field(
+    changes: tuple[Change, ...], expected: list[tuple[str, str, str]]
+) -> None:
+    assert sorted(check(apply(C, "producer", changes))) == expected
+
+
+def test_the_legacy_node_effect_renders_as_the_new_field_does() -> None:
+    legacy, current = base_docs(), base_docs()
+    del find(legacy, C, "producer")["spec"]["upgradePolicy"]
+    find(legacy, C, "producer")["spec"]["nodeEffect"] = False
+    find(current, C, "producer")["spec"]["upgradePolicy"]["applyNodeEffect"] = False
+    legacy_output, legacy_results = run(legacy)
+    current_output, current_results = run(current)
+    assert [(r.severity, r.field) for r in legacy_results] == [("warning", "spec.nodeEffect")]
+    assert current_results == []
+    assert children(legacy_output) == children(current_output)
+
+
+NULL_EVERY_NODE = "null: the API server drops it, and this DPUSet would then select every node; omit the field if that is meant"
+NULL_EVERY_DPU = "null: the API server drops it, and this DPUSet would then select every DPU of its nodes; omit the field if that is meant"
+NULL_DROPPED = "null: the API server drops it (the selector's other requirements still apply)"
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        (one((*SET0, "dpuNodeSelector"), None), [("error", "spec.dpus.dpuSets[0].dpuNodeSelector", NULL_EVERY_NODE)]),
+        ((((*SET0, "dpuNodeSelector"), DELETE), (((*SET0, "nodeSelector"), None))), [("error", "spec.dpus.dpuSets[0].nodeSelector", NULL_EVERY_NODE)]),
+        (one((*SET0, "dpuNodeSelector", "matchLabels"), None), [("error", "spec.dpus.dpuSets[0].dpuNodeSelector.matchLabels", NULL_EVERY_NODE)]),
+        (one((*SET0, "dpuNodeSelector"), {"matchLabels": None, "matchExpressions": None}), [("error", "spec.dpus.dpuSets[0].dpuNodeSelector.matchExpressions", NULL_EVERY_NODE), ("error", "spec.dpus.dpuSets[0].dpuNodeSelector.matchLabels", NULL_EVERY_NODE)]),
+        (one((*SET0, "dpuNodeSelector"), {"matchLabels": None, "matchExpressions": [{"key": "rack", "operator": "Exists"}]}), [("warning", "spec.dpus.dpuSets[0].dpuNodeSelector.matchLabels", NULL_DROPPED)]),
+        (one((*SET0, "nodeSelector"), None), [("warning", "spec.dpus.dpuSets[0].nodeSelector", NULL_DROPPED)]),
+        (one((*SET0, "dpuDeviceSelector"), None), [("error", "spec.dpus.dpuSets[0].dpuDeviceSelector", NULL_EVERY_DPU)]),
+        (one((*SET0, "dpuDeviceSelector"), {"matchLabels": None}), [("error", "spec.dpus.dpuSets[0].dpuDeviceSelector.matchLabels", NULL_EVERY_DPU)]),
+    ],
+    ids=["node-selector", "deprecated-node-selector", "match-labels", "both-parts", "match-labels-beside-expressions", "deprecated-beside-new", "device-selector", "device-match-labels"],
+)  # fmt: skip
+def test_a_null_selector_that_would_select_everything_is_an_error(
+    changes: tuple[Change, ...], expected: list[tuple[str, str, str]]
+) -> None:
+    assert sorted(check(apply(D, "demo", changes))) == expected
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [one((*SET0, "dpuNodeSelector"), DELETE), one((*SET0, "dpuNodeSelector"), {}), one((*SET0, "dpuNodeSelector", "matchLabels"), {})],
+    ids=["absent", "empty", "empty-match-labels"],
+)  # fmt: skip
+def test_a_selector_absent_or_written_empty_is_accepted(changes: tuple[Change, ...]) -> None:
+    assert check(apply(D, "demo", changes)) == []
 
 
 def test_every_rule_of_one_object_is_reported_at_once() -> None:
@@ -475,6 +584,16 @@ def test_an_invalid_object_is_not_expanded_and_its_users_say_why() -> None:
             D,
             "spec.services.consumer.serviceTemplate",
             "cannot expand: DPUServiceTemplate dpf/consumer has errors (reported on it)",
+            "PrerequisitesReady",
+        ),
+        (
+            "info",
+            D,
+            "spec.services.consumer.serviceTemplate",
+            (
+                "not checked for service consumer because DPUServiceTemplate dpf/consumer has errors: version matching, "
+                "resource fitting"
+            ),
             "PrerequisitesReady",
         ),
     ]
@@ -661,7 +780,7 @@ def test_any_shape_gives_results_never_an_exception(data: st.DataObject) -> None
         set_path(doc, path, data.draw(_VALUES))
     docs = [d for d in docs if isinstance(d.get("metadata"), dict)]
     _, results = run(copy.deepcopy(docs))  # must not raise
-    assert all(r.message and r.severity in ("error", "warning") for r in results)
+    assert all(r.message and r.severity in ("error", "warning", "info") for r in results)
 
 
 def test_the_validators_import_nothing_that_slows_the_function_s_start() -> None:
@@ -670,7 +789,9 @@ def test_the_validators_import_nothing_that_slows_the_function_s_start() -> None
         "import kustomize_plugin.validate.schema, kustomize_plugin.validate.prerequisites\n"
         "import kustomize_plugin.validate.fitting, kustomize_plugin.validate.versions\n"
         "import kustomize_plugin.validate.dependencies, kustomize_plugin.model\n"
-        "print(sorted(m for m in ('typing', 'dataclasses', 'semver', 'jinja2', 'click') if m in sys.modules))\n"
+        "import kustomize_plugin.validate.children, kustomize_plugin.validate.chains\n"
+        "import kustomize_plugin.validate.collisions, kustomize_plugin.validate.templating\n"
+        "print(sorted(m for m in ('typing', 'dataclasses', 'semver', 'jinja2', 'click', 'difflib') if m in sys.modules))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
     assert done.stdout.strip() == "[]"

@@ -1,4 +1,4 @@
-"""dependsOn (SPEC §2.4): known names, no self-reference, no cycle; the order services are processed in.
+"""dependsOn: known names, no self-reference, no cycle; the order services are processed in.
 
 DPF sorts the dependency graph topologically (gonum) and leaves ties unspecified; we break ties by name, so
 the order, and every message that depends on it, is the same on every run.

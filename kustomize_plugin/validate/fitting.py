@@ -1,7 +1,9 @@
-"""ResourceFittingReady (SPEC §2.3): the services' resource requirements fit the flavor's allocatable resources.
+"""ResourceFittingReady: the services' resource requirements fit the flavor's allocatable resources.
 
 Allocatable is `dpuResources - systemReservedResources`; requested is the sum of every service's template
-`resourceRequirements`. Quantities are exact Kubernetes quantities, and the message is DPF's.
+`resourceRequirements`. Quantities are exact Kubernetes quantities, and the message is DPF's. When a template
+is missing, the templates present are summed: if they already exceed the flavor, the others can only add to
+it, so the error is certain (prerequisites.not_checked says which templates were left out).
 """
 
 from __future__ import annotations
@@ -15,12 +17,12 @@ if TYPE_CHECKING:
     from ..model import Deployment
     from ..quantity import Quantity
     from ..results import Result
-    from .prerequisites import Resolved
+    from .prerequisites import Found
 
 
-def check_fitting(d: Deployment, resolved: Resolved) -> list[Result]:
+def check_fitting(d: Deployment, resolved: Found) -> list[Result]:
     flavor = resolved.flavor
-    if flavor.dpu_resources is None:
+    if flavor is None or flavor.dpu_resources is None:
         return []
     from .. import quantity
 

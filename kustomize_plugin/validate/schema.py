@@ -1,13 +1,19 @@
-"""The input rules of DPF's CRDs (SPEC §1.3): what the API server would refuse, checked offline as results.
+"""The input rules of DPF's CRDs: what the API server would refuse, checked offline as results (docs/checks.md).
 
 The schemas below cover every field dpf-render reads, copied from DPF's newest CRDs (shared/crds) as data in
 the CRDs' own OpenAPI vocabulary (`type`, `properties`, `required`, `maxLength`, `pattern`, ...), with each
 CEL rule (`x-kubernetes-validations`) written as a small function next to DPF's own message. One walker
 checks an object against them: types, required fields, lengths, counts, ranges, patterns, enums, list sets,
-CEL rules, object names, and, in the kinds dpf-render expands, unknown fields (a warning: the API server
-would prune or reject them). Older shapes that SPEC §1.2 accepts are marked `x-old-shape` and `x-legacy`;
-fields the newest CRD requires but for which SPEC §1.2 applies a default (with a warning, in model.py) are
-marked `x-offline-default`. Everything is reported; nothing is raised, whatever the input's shape.
+CEL rules, object names, and, in the kinds dpf-render consumes, unknown fields, which are errors with the
+closest known field: `kubectl apply` refuses them (strict field validation), and these objects never reach
+an API server, so a typo such as `dpuNodeSelectr` would otherwise silently select every node.
+
+Older shapes dpf-render still accepts are marked `x-old-shape` (another accepted shape of the node) and
+`x-legacy` (an older field, accepted with a warning naming its replacement); fields the newest CRD requires
+but for which model.py applies a default (with a warning) are marked `x-offline-default`. Rules of
+dpf-render's own, beyond the CRDs (a null that would widen a selector to every node), are under
+`x-dpf-render-checks`, each returning (severity, field, message). Everything is reported; nothing is
+raised, whatever the input's shape. The same walker checks the generated children (validate/children.py).
 """
 
 from __future__ import annotations
@@ -169,6 +175,72 @@ def _name_at_most(limit: int) -> Check:
 
 
 # --------------------------------------------------------------------------------------------------------
+# dpf-render's own checks: each takes the (correctly typed) value at its node and the node's path, and returns
+# (severity, field, message) for each problem.
+
+Finding = tuple[str, str, str]
+
+# A dpuSet's selector pairs (newest field first, then its deprecated form) and what they select.
+_SELECTOR_PAIRS = (
+    (("dpuNodeSelector", "nodeSelector"), "node"),
+    (("dpuDeviceSelector", "dpuSelector"), "DPU of its nodes"),
+)
+_NULL_DROPPED = "null: the API server drops it (the selector's other requirements still apply)"
+
+
+def _null_selectors(value: dict[Any, Any], path: str) -> list[Finding]:
+    """A null selector, or a null part of one: the API server drops it before DPF reads the DPUDeployment.
+
+    When what is left selects everything, the DPUSet would target every node (and drain it): an error, since
+    no one writes `dpuNodeSelector:` with nothing after it to mean every node (omitting the field says that).
+    When the selector still has a requirement, the null changes nothing: a warning.
+    """
+    out: list[Finding] = []
+    for keys, what in _SELECTOR_PAIRS:
+        nulls: list[str] = []
+        restricts = False
+        for key in keys:
+            if key not in value:
+                continue
+            selector = value[key]
+            if selector is None:
+                nulls.append(f"{path}.{key}")
+            elif not isinstance(selector, dict) or key == "dpuSelector":
+                restricts = restricts or bool(selector)  # a type error is reported by its own check
+            else:
+                for part in ("matchLabels", "matchExpressions"):
+                    if part in selector and selector[part] is None:
+                        nulls.append(f"{path}.{key}.{part}")
+                    elif selector.get(part):
+                        restricts = True
+        for field in nulls:
+            if restricts:
+                out.append((R.WARNING, field, _NULL_DROPPED))
+            else:
+                message = (
+                    f"null: the API server drops it, and this DPUSet would then select every {what}; omit the "
+                    "field if that is meant"
+                )
+                out.append((R.ERROR, field, message))
+    return out
+
+
+def _legacy_node_effect(value: dict[Any, Any], path: str) -> list[Finding]:
+    legacy = value.get("nodeEffect")
+    policy = value.get("upgradePolicy")
+    current = policy.get("applyNodeEffect") if isinstance(policy, dict) else None
+    if not isinstance(legacy, bool) or not isinstance(current, bool) or legacy == current:
+        return []
+    words = {True: "true", False: "false"}
+    field = _child(path, "nodeEffect")
+    message = (
+        f"{field} ({words[legacy]}) and {_child(path, 'upgradePolicy.applyNodeEffect')} ({words[current]}) "
+        f"disagree: remove {field}"
+    )
+    return [(R.ERROR, field, message)]
+
+
+# --------------------------------------------------------------------------------------------------------
 # The schemas (newest CRDs; the comments name what is not in them).
 
 _STRING: dict[str, Any] = {"type": "string"}
@@ -243,7 +315,12 @@ _PORT: dict[str, Any] = {
         },
     },
     "x-kubernetes-validations": [
-        {"message": "either service or serviceInterface must be specified", "check": _port_kind}
+        # x-unreadable: model.py and the chain builder take the port's one kind for granted.
+        {
+            "message": "either service or serviceInterface must be specified",
+            "check": _port_kind,
+            "x-unreadable": True,
+        }
     ],
 }
 
@@ -284,6 +361,7 @@ _DPU_SET: dict[str, Any] = {
             "check": _not_both("dpuSelector", "dpuDeviceSelector"),
         },
     ],
+    "x-dpf-render-checks": [_null_selectors],
 }
 
 _NODE_EFFECT: dict[str, Any] = {
@@ -350,13 +428,16 @@ DEPLOYMENT_SPEC: dict[str, Any] = {
                 "secureBoot": _BOOLEAN,
             },
             "x-kubernetes-validations": [
+                # x-unreadable: model.py takes one of each pair for granted.
                 {
                     "message": "exactly one of bfb or blueFieldSoftware must be specified",
                     "check": _exactly_one("bfb", "blueFieldSoftware"),
+                    "x-unreadable": True,
                 },
                 {
                     "message": "exactly one of flavor or flavorTemplate must be set",
                     "check": _exactly_one("flavor", "flavorTemplate"),
+                    "x-unreadable": True,
                 },
             ],
         },
@@ -372,7 +453,7 @@ DEPLOYMENT_SPEC: dict[str, Any] = {
                     "properties": {"applyNodeEffect": {"type": "boolean", "default": True}},
                 },
             },
-            # DPF v24.10 and v25.1 wrote the switches directly: `serviceChains: [{ports: [...]}]` (SPEC §1.2).
+            # DPF v24.10 and v25.1 wrote the switches directly: `serviceChains: [{ports: [...]}]`.
             "x-old-shape": _SWITCHES,
         },
         "services": {
@@ -478,8 +559,8 @@ CONFIGURATION_SPEC: dict[str, Any] = {
                 },
             },
         },
-        # Older DPF's wording of upgradePolicy.applyNodeEffect (SPEC §1.2).
-        "nodeEffect": {"type": "boolean", "x-legacy": True},
+        # Older DPF's wording of upgradePolicy.applyNodeEffect; model.read_configuration reads it as that.
+        "nodeEffect": {"type": "boolean", "x-legacy": "spec.upgradePolicy.applyNodeEffect"},
         "serviceConfiguration": {
             "type": "object",
             "properties": {
@@ -536,6 +617,7 @@ CONFIGURATION_SPEC: dict[str, Any] = {
             "check": _no_interfaces_in_cluster,
         }
     ],
+    "x-dpf-render-checks": [_legacy_node_effect],
 }
 
 BFB_SPEC: dict[str, Any] = {
@@ -584,6 +666,33 @@ FLAVOR_TEMPLATE_SPEC: dict[str, Any] = {
 }
 
 
+# apimachinery's ObjectMeta: only its field names are checked here (`_Walker.check_metadata` checks the name,
+# namespace, labels and annotations; the rest is the API server's to fill in).
+_OBJECT_META: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        key: {}
+        for key in (
+            "annotations",
+            "creationTimestamp",
+            "deletionGracePeriodSeconds",
+            "deletionTimestamp",
+            "finalizers",
+            "generateName",
+            "generation",
+            "labels",
+            "managedFields",
+            "name",
+            "namespace",
+            "ownerReferences",
+            "resourceVersion",
+            "selfLink",
+            "uid",
+        )
+    },
+}
+
+
 def _root(
     spec: dict[str, Any], *, spec_required: bool, rules: list[dict[str, Any]] | None = None
 ) -> dict[str, Any]:
@@ -592,7 +701,7 @@ def _root(
         "properties": {
             "apiVersion": _STRING,
             "kind": _STRING,
-            "metadata": {},
+            "metadata": _OBJECT_META,
             "spec": spec,
             "status": _STATUS,
         },
@@ -622,10 +731,12 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     model.FLAVOR_TEMPLATE: _root(FLAVOR_TEMPLATE_SPEC, spec_required=False),
 }
 
-# Kinds dpf-render expands: unknown fields in them are reported. Not DPUFlavor: newer flavors carry fields
-# (scalableFunctions, packages, systemdServices) that the stored CRD lacks.
 SCHEMAS[lock.KIND] = _root(lock.SCHEMA_SPEC, spec_required=True)
 
+# Kinds dpf-render consumes (and its own revision lock): they never reach an API server, so an unknown field in
+# them is an error here. Not the BFB and DPUFlavor kinds: dpf-render passes them on to the cluster, whose API
+# server checks them against its own CRDs, which may be newer than the ones these schemas come from (newer
+# flavors carry scalableFunctions, packages and systemdServices, which the stored DPUFlavor CRD lacks).
 STRICT_KINDS = frozenset({model.DEPLOYMENT, model.TEMPLATE, model.CONFIGURATION, lock.KIND})
 
 # --------------------------------------------------------------------------------------------------------
@@ -682,28 +793,49 @@ _PATTERNS: dict[str, re.Pattern[str]] = {}
 
 
 def check_object(obj: Any, ref: ResourceRef) -> list[Result]:
-    """Every CRD input rule one DPF input object breaks (SPEC §1.3): errors, and unknown fields as warnings."""
+    """Every CRD input rule one DPF input object breaks, and dpf-render's own checks of it."""
+    return check_input(obj, ref)[0]
+
+
+def check_input(obj: Any, ref: ResourceRef) -> tuple[list[Result], bool]:
+    """(every problem of one DPF input object, whether model.py can still read it)."""
     kind = ref.kind
     schema = SCHEMAS.get(kind)
     if schema is None or not isinstance(obj, dict):
-        return []
+        return [], True
     walker = _Walker(ref, strict=kind in STRICT_KINDS)
     walker.check_metadata(obj)
-    walker.check(schema, obj, "")
-    return walker.results
+    walker.check(_compile(schema), obj, "")
+    return walker.results, walker.readable
 
 
 def _child(path: str, key: Any) -> str:
     return f"{path}.{key}" if path else str(key)
 
 
-def _quote(value: Any) -> str:
-    import json  # messages only: importing json costs ~1 ms of the KRM function's start-up (issue 6)
+def quote(value: Any) -> str:
+    """A value as the API server quotes it in a message: JSON (`"text"`, `12345`, `true`, `null`)."""
+    import json  # messages only: importing json costs ~1 ms of the KRM function's start-up
 
     try:
         return json.dumps(value, ensure_ascii=False)
     except (TypeError, ValueError):
         return repr(value)
+
+
+def _json_type(value: Any) -> str:
+    """The JSON type name the API server gives a value in its messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "object" if isinstance(value, dict) else "array" if isinstance(value, list) else "value"
 
 
 def _type_word(node: dict[str, Any]) -> str:
@@ -718,6 +850,28 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word[:-1]}ies" if word.endswith("y") else f"{n} {word}s"
 
 
+def _suggest(key: str, known: dict[str, Any]) -> str:
+    """The closest known field (case aside, then by similarity), else the known fields when they are few."""
+    by_lower = {k.lower(): k for k in sorted(known)}
+    lower = key.lower()
+    match = by_lower.get(lower)
+    if match is None and len(lower) >= 3:  # a part of the name: `mtu` for serviceMTU
+        containing = sorted((k for k in by_lower if lower in k), key=len)
+        match = by_lower[containing[0]] if containing else None
+    if match is None and by_lower:
+        import difflib  # only for a message: the function's start-up stays free of it
+
+        close = difflib.get_close_matches(lower, list(by_lower), n=1, cutoff=0.6)
+        match = by_lower[close[0]] if close else None
+    if match is not None:
+        return f'did you mean "{match}"?'
+    if not known:
+        return "this map takes no fields"
+    if len(known) > 12:
+        return "see DPF's CRD for the fields here"
+    return f"known fields here: {', '.join(sorted(known))}"
+
+
 def _go_pattern(source: str) -> re.Pattern[str]:
     """A CRD pattern (Go RE2) in Python: `$` is the end of the text, never before a final newline."""
     compiled = _PATTERNS.get(source)
@@ -727,16 +881,154 @@ def _go_pattern(source: str) -> re.Pattern[str]:
     return compiled
 
 
-class _Walker:
-    __slots__ = ("ref", "results", "strict")
+class _Node:
+    """A schema node read once: its constraints as attributes, its fields compiled, what it checks at all.
 
-    def __init__(self, ref: ResourceRef, *, strict: bool) -> None:
+    The walker visits every field of every input and child, so it reads these instead of looking each
+    constraint up in the node's dict at every value (a fleet of 10,000 DPUDeployments has millions).
+    """
+
+    __slots__ = (
+        "additional",
+        "checks",
+        "enum",
+        "exact",
+        "expanded",
+        "format",
+        "int_or_string",
+        "items",
+        "legacy",
+        "max_items",
+        "max_length",
+        "max_props",
+        "maximum",
+        "min_items",
+        "min_length",
+        "min_props",
+        "minimum",
+        "object",
+        "old_shape",
+        "pattern",
+        "plain_map",
+        "preserve",
+        "properties",
+        "pytype",
+        "raw",
+        "required",
+        "rules",
+        "set",
+        "trivial",
+    )
+
+    def __init__(self, raw: dict[str, Any]) -> None:
+        self.raw = raw
+        self.int_or_string = bool(raw.get("x-kubernetes-int-or-string"))
+        self.pytype = _PYTHON_TYPES.get(raw.get("type", ""))
+        self.object = raw.get("type") == "object"
+        self.preserve = bool(raw.get("x-kubernetes-preserve-unknown-fields"))
+        self.min_length, self.max_length = raw.get("minLength"), raw.get("maxLength")
+        self.enum, self.pattern, self.format = raw.get("enum"), raw.get("pattern"), raw.get("format")
+        self.minimum, self.maximum = raw.get("minimum"), raw.get("maximum")
+        self.min_items, self.max_items = raw.get("minItems"), raw.get("maxItems")
+        self.min_props, self.max_props = raw.get("minProperties"), raw.get("maxProperties")
+        self.set = raw.get("x-kubernetes-list-type") == "set"
+        self.rules: list[dict[str, Any]] = raw.get("x-kubernetes-validations") or []
+        self.checks: list[Any] = raw.get("x-dpf-render-checks") or []
+        self.legacy: str | None = raw.get("x-legacy")
+        old_shape = raw.get("x-old-shape")
+        self.old_shape = _compile(old_shape) if old_shape else None
+        properties: dict[str, Any] = raw.get("properties", {})
+        # The fields are compiled when first visited (`expand`): a short run visits a fraction of the schemas.
+        self.expanded = False
+        self.properties: dict[str, _Node] = {}
+        self.additional: _Node | None = None
+        self.items: _Node | None = None
+        # Fields whose absence is an error: not those the API server defaults, nor those model.py defaults.
+        self.required = tuple(
+            key
+            for key in raw.get("required", ())
+            if "default" not in properties.get(key, {})
+            and not properties.get(key, {}).get("x-offline-default")
+        )
+        # The one Python type a value of this node has, when there is one (YAML gives exact types): a value of
+        # exactly that type needs no further type test.
+        self.exact = None if self.int_or_string else self.pytype
+        # A map with nothing to check but its fields: the walker goes straight to them.
+        self.plain_map = self.pytype is dict and not (
+            self.old_shape or self.rules or self.checks or self.legacy
+        )
+        # Only a type to check (or nothing at all): the walker checks it inline, without a call.
+        self.trivial = self.pytype in (str, bool, int, None) and not (
+            self.int_or_string
+            or "properties" in raw
+            or "items" in raw
+            or "additionalProperties" in raw
+            or self.old_shape
+            or self.legacy
+            or self.rules
+            or self.checks
+            or any(
+                v is not None
+                for v in (
+                    self.min_length,
+                    self.max_length,
+                    self.enum,
+                    self.pattern,
+                    self.format,
+                    self.minimum,
+                    self.maximum,
+                )
+            )
+        )
+
+    def expand(self) -> None:
+        """Compile the node's fields, list items and map values."""
+        raw = self.raw
+        self.properties = {key: _compile(spec) for key, spec in raw.get("properties", {}).items()}
+        additional, items = raw.get("additionalProperties"), raw.get("items")
+        self.additional = _compile(additional) if isinstance(additional, dict) else None
+        self.items = _compile(items) if isinstance(items, dict) else None
+        self.expanded = True
+
+
+_COMPILED: dict[int, _Node] = {}
+
+
+def _compile(raw: dict[str, Any]) -> _Node:
+    node = _COMPILED.get(id(raw))
+    if node is None or node.raw is not raw:
+        node = _COMPILED[id(raw)] = _Node(raw)
+    return node
+
+
+def _type_ok(node: _Node, value: Any) -> bool:
+    if node.int_or_string:
+        return isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool))
+    expected = node.pytype
+    return expected is None or (
+        isinstance(value, expected) and not (expected is int and isinstance(value, bool))
+    )
+
+
+class _Walker:
+    __slots__ = ("api", "readable", "ref", "results", "strict")
+
+    def __init__(self, ref: ResourceRef, *, strict: bool, api: bool = False) -> None:
         self.ref = ref
         self.strict = strict
+        # api: word the messages as the API server does for an object dpf-render wrote (the field is given
+        # apart), not with the advice a user needs for an input they wrote.
+        self.api = api
         self.results: list[Result] = []
+        # False once a value has the wrong type, a required field is missing, or a rule that model.py relies on
+        # fails: model.py could not read the object then. Other errors (an unknown field, a length, a pattern)
+        # leave it readable, so the checks that follow can still run on it.
+        self.readable = True
 
-    def error(self, field: str, message: str) -> None:
+    def error(self, field: str, message: str, *, unreadable: bool = False) -> None:
         self.results.append(R.error(message, self.ref, field, condition=R.INPUT))
+        if unreadable:
+            self.readable = False
 
     def warn(self, field: str, message: str) -> None:
         self.results.append(R.warning(message, self.ref, field, condition=R.INPUT))
@@ -748,7 +1040,7 @@ class _Walker:
         name = meta.get("name")
         if isinstance(name, str) and name:
             for problem in name_problems(name, label=False):
-                self.error("metadata.name", f"Invalid value: {_quote(name)}: {problem}")
+                self.error("metadata.name", f"Invalid value: {quote(name)}: {problem}")
         namespace = meta.get("namespace")
         default = ""
         if namespace is None or namespace == "":
@@ -756,26 +1048,27 @@ class _Walker:
             default = " (the default namespace)"
         if not isinstance(namespace, str):
             self.error(
-                "metadata.namespace", f"metadata.namespace must be a string, not {model.type_name(namespace)}"
+                "metadata.namespace",
+                f"metadata.namespace must be a string, not {model.type_name(namespace)}",
+                unreadable=True,
             )
         elif namespace:
             for problem in name_problems(namespace, label=True):
-                self.error("metadata.namespace", f"Invalid value: {_quote(namespace)}{default}: {problem}")
+                self.error("metadata.namespace", f"Invalid value: {quote(namespace)}{default}: {problem}")
         for key in ("labels", "annotations"):
-            self.check(_STRING_MAP, meta.get(key), f"metadata.{key}")
+            self.check(_compile(_STRING_MAP), meta.get(key), f"metadata.{key}")
 
-    def check(self, node: dict[str, Any], value: Any, path: str) -> None:
+    def check(self, node: _Node, value: Any, path: str) -> None:
         """Check `value` (None: absent) at `path` against `node`; the caller has checked presence."""
-        if value is None or not node:
+        if value is None:
             return
-        if node is _STRING:  # most fields: nothing to check beyond the type
-            if not isinstance(value, str):
-                self.type_error(node, value, path)
+        if node.old_shape is not None and isinstance(value, list):
+            self.check(node.old_shape, value, path)
             return
-        if isinstance(value, list) and "x-old-shape" in node:
-            self.check(node["x-old-shape"], value, path)
+        if type(value) is not node.exact and not _type_ok(node, value):
+            self.type_error(node, value, path)
             return
-        if not self.check_type(node, value, path):
+        if node.trivial:
             return
         if isinstance(value, str):
             self.check_string(node, value, path)
@@ -785,115 +1078,145 @@ class _Walker:
             self.check_array(node, value, path)
         elif isinstance(value, int) and not isinstance(value, bool):
             self.check_integer(node, value, path)
-        rules = node.get("x-kubernetes-validations")
-        if rules:
-            for rule in rules:
-                for field in rule["check"](value, path):
-                    self.error(field, rule["message"])
+        for rule in node.rules:
+            for field in rule["check"](value, path):
+                message = rule["message"]
+                if not isinstance(message, str):  # a CRD messageExpression, computed from the value
+                    message = message(value)
+                if (
+                    self.api
+                ):  # how kube-apiserver reports a failed CEL rule: the value's type, then the message
+                    message = f"Invalid value: {quote(_json_type(value))}: {message}"
+                self.error(field, message, unreadable=rule.get("x-unreadable", False))
+        for own in node.checks:
+            for severity, field, message in own(value, path):
+                self.results.append(R.Result(severity, message, self.ref, field, condition=R.INPUT))
 
-    def check_type(self, node: dict[str, Any], value: Any, path: str) -> bool:
-        if node.get("x-kubernetes-int-or-string"):
-            ok = isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool))
-        else:
-            expected = _PYTHON_TYPES.get(node.get("type", ""))
-            ok = expected is None or (
-                isinstance(value, expected) and not (expected is int and isinstance(value, bool))
-            )
-        if not ok:
-            self.type_error(node, value, path)
-        return ok
-
-    def type_error(self, node: dict[str, Any], value: Any, path: str) -> None:
+    def type_error(self, node: _Node, value: Any, path: str) -> None:
+        raw = node.raw
+        if self.api:
+            wanted = "integer or string" if node.int_or_string else raw.get("type", "")
+            message = f"Invalid value: {quote(_json_type(value))}: must be of type {wanted}"
+            self.error(path, message, unreadable=True)
+            return
         where = path or "the object"
-        wanted = _type_word(node)
-        if "x-old-shape" in node:
+        wanted = _type_word(raw)
+        if node.old_shape is not None:
             wanted += " (or, in the old shape, a list)"
-        hint = (
-            f' (quote it: "{value}")'
-            if isinstance(value, float) and node.get("x-kubernetes-int-or-string")
-            else ""
-        )
-        self.error(path, f"{where} must be {wanted}, not {model.type_name(value)}{hint}")
+        hint = f' (quote it: "{value}")' if isinstance(value, float) and node.int_or_string else ""
+        self.error(path, f"{where} must be {wanted}, not {model.type_name(value)}{hint}", unreadable=True)
 
-    def check_string(self, node: dict[str, Any], value: str, path: str) -> None:
-        low, high = node.get("minLength"), node.get("maxLength")
+    def check_string(self, node: _Node, value: str, path: str) -> None:
+        low, high = node.min_length, node.max_length
         if low is not None and len(value) < low:
             self.error(
-                path, f"Invalid value: {_quote(value)}: should be at least {_plural(low, 'character')} long"
+                path, f"Invalid value: {quote(value)}: should be at least {_plural(low, 'character')} long"
             )
         if high is not None and len(value) > high:
             self.error(
                 path,
-                f"Too long: {_quote(value)}: may not be longer than {high} characters (it has {len(value)})",
+                f"Too long: {quote(value)}: may not be longer than {high} characters (it has {len(value)})",
             )
-        enum = node.get("enum")
+        enum = node.enum
         if enum is not None and value not in enum:
-            choices = ", ".join(_quote(e) for e in enum)
-            self.error(path, f"Unsupported value: {_quote(value)}: supported values: {choices}")
-        pattern = node.get("pattern")
+            choices = ", ".join(quote(e) for e in enum)
+            self.error(path, f"Unsupported value: {quote(value)}: supported values: {choices}")
+        pattern = node.pattern
         if pattern is not None and not _go_pattern(pattern).match(value):
-            self.error(path, f"Invalid value: {_quote(value)}: should match '{pattern}'")
-        if node.get("format") == "date-time" and not _DATE_TIME.match(value):
-            self.error(path, f"Invalid value: {_quote(value)}: should be an RFC 3339 date-time")
+            self.error(path, f"Invalid value: {quote(value)}: should match '{pattern}'")
+        if node.format == "date-time" and not _DATE_TIME.match(value):
+            self.error(path, f"Invalid value: {quote(value)}: should be an RFC 3339 date-time")
 
-    def check_integer(self, node: dict[str, Any], value: int, path: str) -> None:
-        low, high = node.get("minimum"), node.get("maximum")
+    def check_integer(self, node: _Node, value: int, path: str) -> None:
+        low, high = node.minimum, node.maximum
         if low is not None and value < low:
             self.error(path, f"Invalid value: {value}: should be greater than or equal to {low}")
         if high is not None and value > high:
             self.error(path, f"Invalid value: {value}: should be less than or equal to {high}")
 
-    def check_array(self, node: dict[str, Any], value: list[Any], path: str) -> None:
-        low, high = node.get("minItems"), node.get("maxItems")
+    def check_array(self, node: _Node, value: list[Any], path: str) -> None:
+        low, high = node.min_items, node.max_items
         if low is not None and len(value) < low:
             self.error(path, f"Too few: {len(value)}: must have at least {_plural(low, 'item')}")
         if high is not None and len(value) > high:
             self.error(path, f"Too many: {len(value)}: must have at most {_plural(high, 'item')}")
-        items = node.get("items")
+        if not node.expanded:
+            node.expand()
+        items = node.items
         seen: list[Any] = []
         for i, item in enumerate(value):
-            here = f"{path}[{i}]"
             if item is None:
-                if items:
-                    self.error(here, f"{here} must be {_type_word(items)}, not null")
+                if items is not None:
+                    self.type_error(items, None, f"{path}[{i}]")
                 continue
-            if items:
-                self.check(items, item, here)
-            if node.get("x-kubernetes-list-type") == "set":
+            if items is not None:
+                if items.trivial:
+                    if type(item) is not items.exact and not _type_ok(items, item):
+                        self.type_error(items, item, f"{path}[{i}]")
+                elif items.plain_map and type(item) is dict:
+                    self.check_map(items, item, f"{path}[{i}]")
+                else:
+                    self.check(items, item, f"{path}[{i}]")
+            if node.set:
                 if item in seen:
-                    self.error(here, f"Duplicate value: {_quote(item)}")
+                    self.error(f"{path}[{i}]", f"Duplicate value: {quote(item)}")
                 seen.append(item)
 
-    def check_map(self, node: dict[str, Any], value: dict[Any, Any], path: str) -> None:
-        low, high = node.get("minProperties"), node.get("maxProperties")
+    def check_map(self, node: _Node, value: dict[Any, Any], path: str) -> None:
+        low, high = node.min_props, node.max_props
         if low is not None and len(value) < low:
             self.error(path, f"Too few: {len(value)}: must have at least {_plural(low, 'entry')}")
         if high is not None and len(value) > high:
             self.error(path, f"Too many: {len(value)}: must have at most {_plural(high, 'entry')}")
-        if node.get("x-kubernetes-preserve-unknown-fields"):
+        if node.preserve:
             return  # free-form (helm values): anything goes
-        properties: dict[str, Any] = node.get("properties", {})
-        for key in node.get("required", ()):
-            spec = properties.get(key, {})
-            if value.get(key) is None and "default" not in spec and not spec.get("x-offline-default"):
-                self.error(_child(path, key), f"{_child(path, key)} is required")
-        values = node.get("additionalProperties")
-        warn_unknown = self.strict and node.get("type") == "object"
+        if not node.expanded:
+            node.expand()
+        properties = node.properties
+        for key in node.required:
+            if value.get(key) is None:
+                message = "Required value" if self.api else f"{_child(path, key)} is required"
+                self.error(_child(path, key), message, unreadable=True)
+        values = node.additional
+        strict = self.strict and node.object
         for key, item in value.items():
+            spec = properties.get(key) if isinstance(key, str) else None
+            if spec is not None:
+                if item is None:
+                    continue
+                if spec.trivial:
+                    if type(item) is not spec.exact and not _type_ok(spec, item):
+                        self.type_error(spec, item, _child(path, key))
+                    continue
+                here = f"{path}.{key}" if path else key
+                if spec.plain_map and type(item) is dict:
+                    self.check_map(spec, item, here)
+                    continue
+                if spec.legacy:
+                    self.warn(
+                        here,
+                        f"{here} is the older wording of {spec.legacy}, which DPF's newest {self.ref.kind} has "
+                        f"instead; it is read as {spec.legacy.removeprefix('spec.')} where that is not set "
+                        "(rename it)",
+                    )
+                self.check(spec, item, here)
+                continue
             here = _child(path, key)
             if not isinstance(key, str):
                 self.error(
-                    here, f"{path or 'the object'} keys must be strings, not {model.type_name(key)} ({key!r})"
+                    here,
+                    f"{path or 'the object'} keys must be strings, not {model.type_name(key)}"
+                    + ("" if key is None else f" ({quote(key)})"),
+                    unreadable=True,
                 )
-            elif key in properties:
-                self.check(properties[key], item, here)
             elif values is not None:
                 if item is None:
-                    self.error(here, f"{here} must be {_type_word(values)}, not null")
+                    self.type_error(values, None, here)
+                elif values.trivial:
+                    if type(item) is not values.exact and not _type_ok(values, item):
+                        self.type_error(values, item, here)
                 else:
                     self.check(values, item, here)
-            elif warn_unknown:
-                self.warn(
-                    here,
-                    f'unknown field "{here}" (DPF\'s CRD has no such field; the API server would drop or reject it)',
-                )
+            elif strict:
+                hint = "" if self.api else f" ({_suggest(key, node.raw.get('properties', {}))})"
+                self.error(here, f'unknown field "{here}"{hint}')

@@ -1,8 +1,9 @@
-"""VersionMatchingReady (SPEC §2.2): each template's DOCA version constraint against the BFB's DOCA version.
+"""VersionMatchingReady: each template's DOCA version constraint against the BFB's DOCA version.
 
 The constraint comes from the template's `status.versions` (what DPF's template controller fills from the
-chart) or, offline, from its annotations. The BFB's version is found in the order of SPEC §2.2. Messages
-are DPF's four; every template is checked and every failure reported.
+chart) or, offline, from its annotations. The BFB's version is found in the order docs/checks.md gives.
+Messages are DPF's four; every template present is checked and every failure reported, even when another
+reference of the DPUDeployment is missing (prerequisites.not_checked names the templates left out).
 """
 
 from __future__ import annotations
@@ -17,14 +18,14 @@ if TYPE_CHECKING:
     from ..config import RenderConfig
     from ..model import Deployment
     from ..results import Result
-    from .prerequisites import Resolved
+    from .prerequisites import Found
 
 # bf-bundle-<doca>-<build>_<os>….bfb, e.g. bf-bundle-2.9.0-33_24.04_ubuntu-22.04_unsigned.bfb
 _BUNDLE_NAME = re.compile(r"^bf-bundle-(\d+(?:\.\d+){1,2})-")
 
 
 def doca_version_source(bfb: model.Bfb, config: RenderConfig) -> tuple[str, str | None] | None:
-    """(DOCA version, the BFB field it was read from; None for the functionConfig override), in SPEC §2.2 order."""
+    """(DOCA version, the BFB field it was read from; None for the functionConfig override), first found."""
     if bfb.status_doca:
         return bfb.status_doca, "status.versions.doca"
     if bfb.spec_doca:
@@ -40,15 +41,16 @@ def doca_version_source(bfb: model.Bfb, config: RenderConfig) -> tuple[str, str 
     return None
 
 
-def check_versions(d: Deployment, resolved: Resolved, config: RenderConfig) -> list[Result]:
+def check_versions(d: Deployment, resolved: Found, config: RenderConfig) -> list[Result]:
+    bfb = resolved.bfb
     constrained = [(key, t) for key, t in sorted(resolved.templates.items()) if t.doca_constraint]
-    if not constrained:
+    if not constrained or bfb is None:
         return []
     from .. import constraints  # only when a constraint exists: it imports semver
 
     out: list[Result] = []
     kind = d.bfb_kind
-    found = doca_version_source(resolved.bfb, config)
+    found = doca_version_source(bfb, config)
     version_text, version_field = found if found else (None, None)
     for _key, template in constrained:
         constraint_text, where = template.doca_constraint or ("", "")
@@ -69,7 +71,7 @@ def check_versions(d: Deployment, resolved: Resolved, config: RenderConfig) -> l
             fail(
                 f"version constraint for '{model.DOCA_VERSION_KEY}' found in DPUServiceTemplate '{name}' cannot be "
                 f"checked: {kind} has no version for '{model.DOCA_VERSION_KEY}' (offline, give {kind} "
-                f"{resolved.bfb.source.name} {where_to}, or set bfbVersions in the functionConfig)"
+                f"{bfb.source.name} {where_to}, or set bfbVersions in the functionConfig)"
             )
             continue
         try:
@@ -78,7 +80,7 @@ def check_versions(d: Deployment, resolved: Resolved, config: RenderConfig) -> l
             origin = "" if version_field else " (from bfbVersions in the functionConfig)"
             fail(
                 f"version '{version_text}' found in {kind} is not parsable: {exc}{origin}",
-                resolved.bfb.source.ref,
+                bfb.source.ref,
                 version_field or "metadata.name",
             )
             continue
