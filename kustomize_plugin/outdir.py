@@ -240,12 +240,11 @@ def _unknown_entries(folder: str, *, partial: bool = False) -> tuple[list[str], 
     """
     entries = [(path, info) for path, info in walk(folder)]
     files = [path for path, info in entries if not stat.S_ISDIR(info.st_mode)]
-    if not files:
+    if not files or (partial and files == [MARKER]):
+        # A marker alone may be half written (a kill while writing it): the staging copy of a crash.
         return [], None
     listed = _read_marker(os.path.join(folder, MARKER))
     if listed is None:
-        if partial and files == [MARKER]:
-            return [], None
         return files, None
     known_folders = {path[:i] for path in listed for i, c in enumerate(path) if c == "/"}
     device = os.lstat(folder).st_dev

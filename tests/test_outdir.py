@@ -272,6 +272,11 @@ def test_a_killed_render_leaves_nothing_a_later_one_does_not_remove(checkout: Pa
     shutil.copytree(checkout / "rendered", old)
     empty = checkout / ".rendered.new-000000"
     empty.mkdir()
+    # A kill while the marker itself was being written: an empty or half-written marker alone.
+    for suffix, text in (("111111", ""), ("222222", "# dpf-render out")):
+        half = checkout / f".rendered.new-{suffix}"
+        half.mkdir()
+        (half / ".dpf-render-output").write_text(text)
     # Look-alikes that are not dpf-render's stay.
     user = checkout / ".rendered.new-user"
     user.mkdir()
