@@ -144,7 +144,8 @@ def plan(
         raise click.UsageError("only one of BASE and HEAD can be - (stdin)")
     config = build_config(**options)
     config.allow_empty = True  # a side without DPUDeployments is a real state: the first or last one
-    base_render, base_results, _ = render_side(base, config)
+    base_render, base_results, base_items = render_side(base, config)
+    base_live = is_live([i.obj for i in base_items])
     head_render, head_results, head_items = render_side(head, config)
     # Errors of both sides; warnings only of HEAD (BASE's are already on the main branch).
     report([r for r in base_results if r.severity == R.ERROR] + head_results)
@@ -164,6 +165,7 @@ def plan(
         head_revisions=head_render.revisions,
         dpf_docs=dpf_render.items,
         dpf_revisions=dpf_render.revisions,
+        base_is_live=base_live,
         base=base,
         head=head,
     )
@@ -190,7 +192,7 @@ def render_side(spec: str, config: RenderConfig) -> tuple[Render | None, list[Re
             if kind_of(i.obj) not in model.INPUT_KINDS
             or i.obj.get("kind") in ("BFB", "BlueFieldSoftware", "DPUFlavor", "DPUFlavorTemplate")
         ]
-        return live, R.sort_results(found), []
+        return live, R.sort_results(found), items
     render = pipeline.render_items(items, config, mode=pipeline.FINAL)
     return render, R.sort_results(found + render.results), items
 

@@ -28,7 +28,7 @@ def generate_chain(revision: DeploymentRevision, chain: ChainRevision) -> dict[s
                     ]
                 },
                 "template": {"metadata": {}, "spec": {"switches": chain.switches}},
-            }
+            },
         }
     }
     if revision.cluster_selector is not None:

@@ -51,7 +51,7 @@ def generate_interface(
                     },
                     "spec": {"interfaceType": "service", "service": service_spec},
                 },
-            }
+            },
         }
     }
     if revision.cluster_selector is not None:

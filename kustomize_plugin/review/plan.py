@@ -210,14 +210,19 @@ def plan_renders(
     head_revisions: Iterable[DeploymentRevision] = (),
     dpf_docs: list[Any] | None = None,
     dpf_revisions: Iterable[DeploymentRevision] = (),
+    base_is_live: bool = False,
     base: str = "BASE",
     head: str = "HEAD",
 ) -> Plan:
     """Classify every object of two renders, then derive what happens on the DPU nodes.
 
     `dpf_docs` is HEAD rendered with BASE's revisions as the current ones (its revision locks): what DPF's
-    controller would do with BASE live. Where HEAD differs from it, the plan says so.
+    controller would do with BASE live. Where HEAD differs from it, the plan says so. With `base_is_live`,
+    BASE holds objects from a cluster: fields that HEAD does not set (another controller's annotations, say)
+    are not changes, since applying HEAD leaves them alone.
     """
+    if base_is_live:
+        base_docs = _as_applied(base_docs, head_docs)
     base_info = _revision_info(base_revisions)
     head_info = _revision_info(head_revisions)
     changes = _match(_keyed(base_docs), _keyed(head_docs))
@@ -244,6 +249,22 @@ def plan_renders(
         group.effects.sort(key=lambda e: (e.namespace, e.dpuset))
         plan.groups.append(group)
     return plan
+
+
+def _as_applied(live_docs: list[Any], head_docs: list[Any]) -> list[Any]:
+    """Live objects reduced to the fields their HEAD counterparts (same kind and name) set."""
+    head = {_Doc(d, 0).exact: d for d in head_docs if isinstance(d, dict)}
+    out = []
+    for doc in live_docs:
+        counterpart = head.get(_Doc(doc, 0).exact) if isinstance(doc, dict) else None
+        out.append(doc if counterpart is None else _project(doc, counterpart))
+    return out
+
+
+def _project(live: Any, desired: Any) -> Any:
+    if isinstance(live, dict) and isinstance(desired, dict):
+        return {k: _project(v, desired[k]) for k, v in live.items() if k in desired}
+    return live
 
 
 class _Doc:

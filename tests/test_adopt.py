@@ -1,0 +1,166 @@
+"""Adopting a running DPF installation: the lock `dpf-render adopt` writes from live objects makes the render
+reproduce every live name, label and node label, so a GitOps tool updates in place and drains nothing.
+
+The live fixtures under tests/adopt/ were written by hand as DPF's controller leaves them (their READMEs
+derive every field); they are never produced by dpf-render.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kustomize_plugin import yamlio
+
+from .conftest import REPO, run_dpf_render
+
+CASES = REPO / "tests" / "adopt"
+CHILD_KINDS = ("DPUSet", "DPUService", "DPUServiceInterface", "DPUServiceChain")
+
+
+def objects(data: bytes | str) -> list[dict[str, Any]]:
+    text = data.decode() if isinstance(data, bytes) else data
+    docs = [d for d in yamlio.load_documents(text) if isinstance(d, dict)]
+    if len(docs) == 1 and docs[0].get("kind") == "List":
+        docs = docs[0]["items"]
+    return docs
+
+
+def live_of(case: str) -> list[dict[str, Any]]:
+    return objects((CASES / case / "live.yaml").read_text())
+
+
+def inputs_of(case: str, tmp_path: Path) -> Path:
+    folder = tmp_path / "deploy"
+    shutil.copytree(CASES / case / "inputs", folder)
+    return folder
+
+
+def adopt(case: str, folder: Path) -> tuple[int, str]:
+    done = run_dpf_render(
+        "adopt",
+        str(CASES / case / "live.yaml"),
+        "--inputs",
+        str(folder),
+        "-o",
+        str(folder / "dpf-render.lock.yaml"),
+    )
+    return done.returncode, done.stderr.decode()
+
+
+def render(folder: Path) -> list[dict[str, Any]]:
+    done = run_dpf_render("render", str(folder))
+    assert done.returncode == 0, done.stderr.decode()
+    return objects(done.stdout)
+
+
+def current(live: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
+    """The live children DPF keeps current: not paused, newest per identity."""
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    for obj in live:
+        if obj["kind"] not in CHILD_KINDS or (obj.get("spec") or {}).get("paused") is True:
+            continue
+        out[(obj["kind"], obj["metadata"]["name"])] = obj
+    return out
+
+
+def node_labels(dpuset: dict[str, Any]) -> dict[str, str]:
+    labels: dict[str, str] = dpuset["spec"]["dpuTemplate"]["spec"]["cluster"]["nodeLabels"]
+    return labels
+
+
+def test_steady_state_is_adopted_with_every_live_name_and_node_label(tmp_path: Path) -> None:
+    folder = inputs_of("steady-state", tmp_path)
+    code, stderr = adopt("steady-state", folder)
+    assert code == 0, stderr
+    assert stderr == ""
+    rendered = {(o["kind"], o["metadata"]["name"]): o for o in render(folder) if o["kind"] in CHILD_KINDS}
+    live = current(live_of("steady-state"))
+    assert sorted(rendered) == sorted(live)  # every name, and nothing else
+    for key, obj in rendered.items():
+        assert obj["metadata"]["labels"] == live[key]["metadata"]["labels"], key
+        if key[0] == "DPUSet":
+            assert node_labels(obj) == node_labels(live[key])
+            assert obj["spec"]["dpuTemplate"]["spec"]["nodeEffect"]["applyOnLabelChange"] is False
+        if key[0] == "DPUService":
+            assert obj["spec"]["serviceID"] == live[key]["spec"]["serviceID"]
+
+
+def test_plan_from_the_live_objects_replaces_nothing_and_drains_nothing(tmp_path: Path) -> None:
+    folder = inputs_of("steady-state", tmp_path)
+    assert adopt("steady-state", folder)[0] == 0
+    done = run_dpf_render("plan", str(CASES / "steady-state" / "live.yaml"), str(folder))
+    assert done.returncode == 0, done.stderr.decode()
+    text = done.stdout.decode()
+    assert "Summary: 0 replaced by a new revision, 0 updated in place" in text, text
+    assert "Non-disruptive: no node effect runs" in text
+    assert "DPUSet" not in text.split("Summary:")[0], text  # no DPUSet changes, no node labels
+
+
+def test_one_disruptive_change_after_adoption_renames_that_service_and_the_chain(tmp_path: Path) -> None:
+    folder = inputs_of("steady-state", tmp_path)
+    assert adopt("steady-state", folder)[0] == 0
+    before = {(o["kind"], o["metadata"]["name"]) for o in render(folder) if o["kind"] in CHILD_KINDS}
+    configurations = folder / "dpuserviceconfigurations.yaml"
+    text = configurations.read_text()
+    assert text.count("logLevel: debug") == 1  # the router's values (the router is disruptive)
+    configurations.write_text(text.replace("logLevel: debug", "logLevel: info"))
+    after = {(o["kind"], o["metadata"]["name"]) for o in render(folder) if o["kind"] in CHILD_KINDS}
+    gone = sorted(before - after)
+    assert [kind for kind, _ in gone] == ["DPUService", "DPUServiceChain", "DPUServiceInterface"], gone
+    assert all(name.startswith(("router-", "edge-fabric-")) for _, name in gone), gone
+    plan = run_dpf_render("plan", str(CASES / "steady-state" / "live.yaml"), str(folder))
+    assert "3 replaced by a new revision" in plan.stdout.decode(), plan.stdout.decode()
+    assert "drain runs on the nodes of DPUSets edge-fabric-rack-a, edge-fabric-rack-b" in plan.stdout.decode()
+
+
+def test_a_rollout_in_progress_is_reported_and_the_newest_revision_adopted(tmp_path: Path) -> None:
+    folder = inputs_of("rollout-in-progress", tmp_path)
+    code, stderr = adopt("rollout-in-progress", folder)
+    assert code == 0, stderr
+    assert "paused old revisions are still live (router-7bx2k)" in stderr
+    assert "several live DPUServiceChains" in stderr
+    (lock,) = objects((folder / "dpf-render.lock.yaml").read_text())
+    assert lock["spec"]["services"]["router"]["name"] == "router-m8zq6"
+
+
+@pytest.mark.parametrize(
+    "expected",
+    [
+        "the live DPUService proxy-2xk7q differs from the Git intent (spec.helmChart.values.workers)",
+        "has no svc.dpu.nvidia.com/owned-by-dpudeployment label",
+        "DPUDeployment dpf-operator-system/legacy-lab is live but not among the inputs",
+        "no live children of this DPUDeployment",
+    ],
+)
+def test_what_cannot_be_adopted_is_reported_with_what_to_do(tmp_path: Path, expected: str) -> None:
+    folder = inputs_of("not-adoptable", tmp_path)
+    code, stderr = adopt("not-adoptable", folder)
+    assert code == 0, stderr
+    assert expected in stderr, stderr
+    assert (
+        run_dpf_render(
+            "adopt", str(CASES / "not-adoptable" / "live.yaml"), "--inputs", str(folder), "--strict"
+        ).returncode
+        == 1
+    )
+
+
+def test_a_live_revision_that_differs_is_replaced_by_the_next_render_as_dpf_would(tmp_path: Path) -> None:
+    folder = inputs_of("not-adoptable", tmp_path)
+    assert adopt("not-adoptable", folder)[0] == 0
+    names = {o["metadata"]["name"] for o in render(folder) if o["kind"] == "DPUService"}
+    assert "proxy-2xk7q" not in names  # proxy is disruptive: a new revision, as DPF mints one
+
+
+def test_adopt_reads_the_live_objects_from_stdin(tmp_path: Path) -> None:
+    folder = inputs_of("steady-state", tmp_path)
+    done = run_dpf_render(
+        "adopt", "-", "--inputs", str(folder), stdin=(CASES / "steady-state" / "live.yaml").read_bytes()
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    (lock,) = objects(done.stdout)
+    assert lock["spec"]["services"]["router"]["name"] == "router-7bx2k"
