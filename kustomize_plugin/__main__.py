@@ -40,6 +40,8 @@ def main() -> None:
             code = legacy_main(args)
         elif (rendered := _render_without_click(args)) is not None:
             code = rendered
+        elif (discovered := _discover_without_click(args)) is not None:
+            code = discovered
         else:
             from .cli import main as cli_main
 
@@ -74,6 +76,15 @@ def _render_without_click(args: list[str]) -> int | None:
     from .output import render_command
 
     return render_command(parsed.paths, parsed.config, parsed.output_dir)
+
+
+def _discover_without_click(args: list[str]) -> int | None:
+    """`argocd discover [APP_DIR]` without click: Argo CD runs it for every Application that names no plugin."""
+    if args[:2] != ["argocd", "discover"] or len(args) > 3 or any(a.startswith("-") for a in args[2:]):
+        return None
+    from .argocd_discovery import main as discover_main
+
+    return discover_main(args[2] if len(args) == 3 else ".")
 
 
 def _exit(code: int) -> None:
