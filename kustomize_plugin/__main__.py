@@ -7,6 +7,8 @@ import os
 import sys
 
 LEGACY_CONFIG_ENV = "KUSTOMIZE_PLUGIN_CONFIG_STRING"  # set by kustomize for legacy exec plugins only
+# Set by the shell completion scripts (click's protocol), which run dpf-render without arguments.
+COMPLETE_ENV = "_DPF_RENDER_COMPLETE"
 
 
 def is_legacy_call(args: list[str]) -> bool:
@@ -30,7 +32,11 @@ def main() -> None:
     gc.disable()
     args = sys.argv[1:]
     try:
-        if not args and not os.environ.get(LEGACY_CONFIG_ENV):
+        if COMPLETE_ENV in os.environ:
+            from .cli import main as cli_main
+
+            code = cli_main(args)
+        elif not args and not os.environ.get(LEGACY_CONFIG_ENV):
             from .krm import main as krm_main
 
             code = krm_main()

@@ -39,7 +39,8 @@ def find_deployment(app_dir: str) -> str | None:
 
 def _kustomization(folder: str) -> str | None:
     return next(
-        (os.path.join(folder, n) for n in KUSTOMIZATION_FILES if os.path.isfile(os.path.join(folder, n))), None
+        (os.path.join(folder, n) for n in KUSTOMIZATION_FILES if os.path.isfile(os.path.join(folder, n))),
+        None,
     )
 
 
@@ -98,9 +99,7 @@ def _holds_deployment(path: str) -> bool:
         documents = yamlio.load_documents(yamlio.decode(data, source=path), source=path)
     except yamlio.YAMLInputError:
         return False  # generate would refuse the file, so the folder is not one it can render
-    return any(
-        isinstance(d, dict) and (d.get("apiVersion"), d.get("kind")) == DEPLOYMENT for d in documents
-    )
+    return any(isinstance(d, dict) and (d.get("apiVersion"), d.get("kind")) == DEPLOYMENT for d in documents)
 
 
 def _load_one(path: str) -> Any:

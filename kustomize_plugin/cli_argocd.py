@@ -24,7 +24,7 @@ def argocd() -> None:
 
 
 @argocd.command(context_settings=_CONTEXT)
-@click.argument("path", default=".", required=False, metavar="[APP_DIR]")
+@click.argument("path", default=".", required=False, metavar="[APP_DIR]", type=click.Path(file_okay=False))
 def generate(path: str) -> None:
     """Render an Argo CD app folder (default: the current folder) to manifests on stdout.
 
@@ -57,7 +57,7 @@ def generate(path: str) -> None:
 
 
 @argocd.command(context_settings=_CONTEXT)
-@click.argument("path", default=".", required=False, metavar="[APP_DIR]")
+@click.argument("path", default=".", required=False, metavar="[APP_DIR]", type=click.Path(file_okay=False))
 def discover(path: str) -> None:
     """Say whether `generate` would find a DPUDeployment in an app folder (plugin discovery).
 
