@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -48,12 +49,17 @@ def dpf_render_bin() -> Path:
         return Path(sys.executable).parent
     executable = Path(given).absolute()
     assert os.access(executable, os.X_OK), f"{EXECUTABLE_ENV}={given} is not an executable file"
-    if executable.name == "dpf-render":
-        return executable.parent
-    # Tools find it by that name (kustomize's `path: dpf-render`, kpt's `exec: dpf-render`).
+    if executable.resolve().name == "dpf-render":  # a console script, also through pipx's symlink
+        return executable.resolve().parent
+    # Tools find it by that name (kustomize's `path: dpf-render`, kpt's `exec: dpf-render`), and the single
+    # file finds `python3` on PATH, also where a test narrows PATH to this folder.
     folder = Path(tempfile.mkdtemp(prefix="dpf-render-bin-"))
     folder.chmod(0o755)  # the Argo CD sidecar tests run it as uid 999
     (folder / "dpf-render").symlink_to(executable)
+    # The system's first (uid 999 can run it), else whichever is on PATH.
+    python3 = shutil.which("python3", path="/usr/local/bin:/usr/bin:/bin") or shutil.which("python3")
+    if python3 is not None:
+        (folder / "python3").symlink_to(python3)
     return folder
 
 

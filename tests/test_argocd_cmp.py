@@ -31,6 +31,7 @@ from tests.cmp_runner import (
     RepoServerOutcome,
     require_tool,
 )
+from tests.conftest import EXECUTABLE_ENV, dpf_render_bin
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -40,7 +41,7 @@ APPS = REPO / "tests" / "argocd_apps"
 PLUGIN_YAML = REPO / "argocd" / "plugin.yaml"
 DISCOVER_PLUGIN_YAML = REPO / "argocd" / "discover" / "plugin.yaml"
 EXAMPLE_APPLICATION = REPO / "argocd" / "example" / "application.yaml"
-VENV_BIN = Path(sys.executable).parent
+VENV_BIN = dpf_render_bin()  # this venv's bin, or the dpf-render under test
 SIDECAR_UID = 999
 SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin"
 GENERATE = "`dpf-render argocd generate` failed"
@@ -499,6 +500,14 @@ def sidecar_bin(root: Path) -> Path:
     venv of the system Python of the same version gets this venv's site-packages (its wheels are built for
     that ABI) and a console script written as pip writes them.
     """
+    if os.environ.get(EXECUTABLE_ENV):  # a built dpf-render: it has to run as uid 999 as it is
+        check = [str(VENV_BIN / "dpf-render"), "--version"]
+        done = subprocess.run(
+            check, user=SIDECAR_UID, env={"PATH": SYSTEM_PATH}, capture_output=True, check=False
+        )
+        if done.returncode != 0:
+            pytest.skip(f"uid {SIDECAR_UID} cannot run {check[0]}: {done.stderr.decode(errors='replace')}")
+        return VENV_BIN
     try:
         subprocess.run([sys.executable, "-c", "pass"], user=SIDECAR_UID, check=True, capture_output=True)
     except (OSError, subprocess.CalledProcessError):

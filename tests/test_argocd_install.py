@@ -265,6 +265,20 @@ def test_sidecar_image_installs_dpf_render_and_kustomize(dockerfile: list[list[I
     assert any(i.keyword == "RUN" and "pip wheel" in i.args for i in builder)
 
 
+def test_sidecar_image_pins_the_dependencies_the_single_file_vendors(
+    dockerfile: list[list[Instruction]],
+) -> None:
+    # One set of pins for every artefact: the image, the single-file build (scripts/build_zipapp.py) and
+    # the wheel checks (scripts/check-dist.sh).
+    builder = dockerfile[1]
+    (wheel,) = [i.args for i in builder if i.keyword == "RUN" and "pip wheel" in i.args]
+    assert "--constraint scripts/requirements-pinned.txt" in wheel
+    copies = [split_flags(i.args)[1] for i in builder if i.keyword == "COPY"]
+    assert ["scripts/requirements-pinned.txt", "./scripts/"] in copies
+    build_zipapp = (REPO / "scripts" / "build_zipapp.py").read_text(encoding="utf-8")
+    assert '"requirements-pinned.txt"' in build_zipapp
+
+
 def test_sidecar_image_runs_as_999_without_writing_bytecode(dockerfile: list[list[Instruction]]) -> None:
     final = dockerfile[-1]
     users = [i.args for i in final if i.keyword == "USER"]
