@@ -2,8 +2,8 @@
 # Build what users install and run every integration's end-to-end tests against each install:
 #
 #   1. `python -m build`: the sdist and the wheel;
-#   2. the wheel installed with pip into a fresh venv, and with pipx, both with the pinned dependencies
-#      (scripts/requirements-pinned.txt);
+#   2. the wheel installed with pip into a fresh venv, and a clone installed with pipx as README.md says,
+#      both with the pinned dependencies (scripts/requirements-pinned.txt);
 #   3. the single-file build (scripts/build_zipapp.py).
 #
 # For each, the kustomize (exec function), kubectl (legacy plugin), kpt and Argo CD (CMP runner) tests run
@@ -35,12 +35,18 @@ echo "check-dist: pip install $(basename "$wheel") into a fresh venv ($python)"
 "$python" -m venv "$work/pip"
 "$work/pip/bin/pip" install -q --constraint scripts/requirements-pinned.txt "$wheel"
 
-echo "check-dist: pipx install $(basename "$wheel")"
+# pipx, exactly as the README says, in a copy of the working tree as a fresh clone would have it.
+echo "check-dist: pipx install from a clone, as README.md says"
 "$python" -m venv "$work/tools"
 "$work/tools/bin/pip" install -q pipx
-PIPX_HOME="$work/pipx" PIPX_BIN_DIR="$work/pipx/bin" PIPX_MAN_DIR="$work/pipx/man" \
-    "$work/tools/bin/pipx" install --python "$python" --pip-args "--constraint $PWD/scripts/requirements-pinned.txt" \
-    "$wheel"
+mkdir "$work/clone"
+git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$work/clone"
+(
+    cd "$work/clone"
+    export PIPX_HOME="$work/pipx" PIPX_BIN_DIR="$work/pipx/bin" PIPX_MAN_DIR="$work/pipx/man"
+    export PATH="$work/tools/bin:$PATH" PIPX_DEFAULT_PYTHON="$python"
+    pipx install --pip-args "--constraint $PWD/scripts/requirements-pinned.txt" . >/dev/null
+)
 chmod -R a+rX "$work"
 
 tests=(tests/test_e2e_tools.py tests/test_e2e_legacy_plugin.py tests/test_argocd_cmp.py

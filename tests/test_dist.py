@@ -12,6 +12,7 @@ import email
 import email.message
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -22,7 +23,7 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 
-from kustomize_plugin import __version__
+from kustomize_plugin import __version__, yamlio
 
 from .conftest import HANG_GUARD, PRODUCER_CONSUMER, REPO, run_dpf_render
 
@@ -179,3 +180,42 @@ def test_the_single_file_renders_as_the_package_does(single_file: Path, tmp_path
     copy = tmp_path / "dpf-render.pyz"
     copy.write_bytes(single_file.read_bytes())
     assert run([sys.executable, str(copy), "render", str(PRODUCER_CONSUMER)]).stdout == expected
+
+
+def test_check_dist_installs_exactly_as_the_readme_says() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    (documented,) = [
+        line.split("#", 1)[0].strip() for line in readme.splitlines() if line.startswith("pipx install")
+    ]
+    assert documented in (REPO / "scripts" / "check-dist.sh").read_text(encoding="utf-8")
+
+
+def workflow_step(name: str) -> str:
+    workflow = yamlio.load_documents((REPO / "examples" / "github-actions" / "dpf-render.yaml").read_text())[
+        0
+    ]
+    (step,) = [s for s in workflow["jobs"]["review"]["steps"] if s.get("name") == name]
+    return str(step["run"])
+
+
+def test_the_github_actions_example_runs_the_committed_single_file(single_file: Path, tmp_path: Path) -> None:
+    # A repository laid out as the example's README says: inputs, their committed render, tools/dpf-render.
+    repo = tmp_path / "repo"
+    (repo / "tools").mkdir(parents=True)
+    shutil.copytree(PRODUCER_CONSUMER, repo / "deploy", ignore=shutil.ignore_patterns("*.md", ".*"))
+    shutil.copy(single_file, repo / "tools" / "dpf-render")
+    runner = tmp_path / "runner"
+    (runner / "temp").mkdir(parents=True)
+    env = {
+        **os.environ,
+        "INPUTS": "deploy",
+        "RENDERED": "rendered",
+        "DPF_RENDER": "tools/dpf-render",
+        "RUNNER_TEMP": str(runner / "temp"),
+        "GITHUB_PATH": str(runner / "path"),
+    }
+    run(["bash", "-ec", workflow_step("Put dpf-render on PATH")], cwd=repo, env=env)
+    env["PATH"] = f"{(runner / 'path').read_text().strip()}{os.pathsep}{env['PATH']}"
+    run(["dpf-render", "render", "deploy", "-o", "rendered"], cwd=repo, env=env)
+    for step in ("Render", "Check drift"):
+        run(["bash", "-ec", workflow_step(step)], cwd=repo, env=env)
