@@ -521,9 +521,19 @@ def test_kubectl_error_reaches_the_user(plugin_env: dict[str, str], tmp_path: Pa
     assert "failure in plugin configured via" in done.stderr
 
 
-def test_kubectl_skips_exec_functions_silently(env: dict[str, str]) -> None:
-    """Why the legacy plugin exists: kubectl ignores the exec function and outputs the raw DPUDeployment."""
-    out = succeeded(kubectl_kustomize(EXAMPLES / "kustomize-transformer", env))
+def test_kubectl_skips_exec_functions_silently(env: dict[str, str], tmp_path: Path) -> None:
+    """Why the legacy plugin exists: kubectl ignores the exec function and outputs the raw DPUDeployment.
+
+    (The example guards against that with dpf-render-must-run.yaml, tests/test_e2e_silent_skip.py; without
+    the guard, the tool's own behaviour shows.)"""
+    example = copy_example("kustomize-transformer", tmp_path)
+    kustomization = example / "kustomization.yaml"
+    kustomization.write_text(
+        "".join(
+            line for line in kustomization.read_text().splitlines(True) if "dpf-render-must-run" not in line
+        )
+    )
+    out = succeeded(kubectl_kustomize(example, env))
     assert [d for d in documents(out) if d["kind"] == "DPUDeployment"]
     assert not children(out)
 
