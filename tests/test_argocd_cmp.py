@@ -637,6 +637,39 @@ def test_sigterm_to_dpf_render_alone_takes_kustomize_down_too(tmp_path: Path) ->
     wait_for(lambda: not running(kustomize_pid), "kustomize to stop")
 
 
+RACE = """
+import os, signal, subprocess, sys, time
+from kustomize_plugin import argocd
+
+real = subprocess.Popen
+
+def popen_then_sigterm(*args, **kwargs):
+    process = real(*args, **kwargs)
+    while not os.path.exists(sys.argv[2]):  # kustomize runs
+        time.sleep(0.01)
+    os.kill(os.getpid(), signal.SIGTERM)  # Argo CD's timeout, before dpf-render has noted the process
+    return process
+
+subprocess.Popen = popen_then_sigterm
+sys.exit(argocd.main(sys.argv[1], os.environ))
+"""
+
+
+def test_sigterm_while_kustomize_is_being_started_still_takes_it_down(tmp_path: Path) -> None:
+    script, marker = slow_kustomize(tmp_path / "bin")
+    env = {"PATH": f"{script.parent}:{SYSTEM_PATH}", "ARGOCD_APP_NAMESPACE": "x"}
+    done = subprocess.run(
+        [sys.executable, "-c", RACE, str(APPS / "kustomize" / "overlay"), str(marker)],
+        env=env,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == argocd.EXIT_TERMINATED, done.stderr
+    kustomize_pid = int(marker.read_text())
+    wait_for(lambda: not running(kustomize_pid), "kustomize to stop")
+
+
 def wait_for(condition: Any, what: str) -> None:
     """Poll until `condition()`; a generous bound only so that a broken build fails instead of hanging."""
     deadline = time.monotonic() + 60
