@@ -573,7 +573,12 @@ def owned_by_sidecar() -> set[Path]:
     found: set[Path] = set()
     for place in (tempfile.gettempdir(), "/var/tmp", "/dev/shm"):
         if os.path.isdir(place):
-            found.update(p for p in Path(place).iterdir() if p.lstat().st_uid == SIDECAR_UID)
+            for path in Path(place).iterdir():
+                try:
+                    if path.lstat().st_uid == SIDECAR_UID:
+                        found.add(path)
+                except FileNotFoundError:  # another process's temp file, gone since the listing
+                    continue
     return found
 
 
