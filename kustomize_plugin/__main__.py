@@ -59,12 +59,13 @@ def main() -> None:
     except Exception as exc:  # anything else is a bug in dpf-render, never the user's input
         if os.environ.get("DPF_RENDER_DEBUG") or "--debug" in args:
             raise
+        from .results import EXIT_BUG, printable
+
         sys.stderr.write(
-            f"dpf-render: internal error ({type(exc).__name__}: {exc}). This is a bug in dpf-render; "
+            printable(f"dpf-render: internal error ({type(exc).__name__}: {exc}). ")
+            + "This is a bug in dpf-render; "
             "please report it with the input that caused it (set DPF_RENDER_DEBUG=1 or pass --debug for a traceback).\n"
         )
-        from .results import EXIT_BUG
-
         code = EXIT_BUG
     _exit(code)
 

@@ -96,9 +96,7 @@ def options_from_environment(environ: Mapping[str, str]) -> tuple[RenderConfig, 
             setattr(config, attribute, parsed == "true")
         else:
             out.append(
-                R.error(
-                    f'{sources[name]}: must be "true" or "false", not {json.dumps(value)}', condition=None
-                )
+                R.error(f'{sources[name]}: must be "true" or "false", not {_shown(value)}', condition=None)
             )
     versions, found = _bfb_versions(
         values.get("bfbVersions", DEFAULTS["bfbVersions"]), sources.get("bfbVersions", "")
@@ -116,6 +114,8 @@ def parse_parameters(text: str) -> tuple[dict[str, Any], list[Result]]:
         raw = json.loads(text)
     except ValueError as exc:
         return {}, [R.error(f"{PARAMETERS_ENV} is not valid JSON: {exc}", condition=None)]
+    except RecursionError:  # Python's JSON reader recurses once per level
+        return {}, [R.error(f"{PARAMETERS_ENV} nests deeper than JSON can be read here", condition=None)]
     if not isinstance(raw, list):
         return {}, [R.error(f"{PARAMETERS_ENV} must be a JSON list of parameters", condition=None)]
     values: dict[str, Any] = {}
@@ -138,6 +138,15 @@ def parse_parameters(text: str) -> tuple[dict[str, Any], list[Result]]:
             continue
         values[name] = entry[given[0]]
     return values, out
+
+
+def _shown(value: Any) -> str:
+    """A parameter's value for a message: JSON, cut short (a parameter can be as long and deep as its author likes)."""
+    try:
+        text = json.dumps(value)
+    except RecursionError:
+        text = "a value nested too deep to show"
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _bfb_versions(value: Any, source: str) -> tuple[dict[str, str], list[Result]]:
@@ -240,11 +249,13 @@ def read_app(path: str, environ: Mapping[str, str]) -> tuple[list[Item], list[Re
         if text is None:
             return [], out
         return items_from_text(text, source=f"kustomize build {path}", file_path=None)
-    files, out = list_files([path])
-    if out:
+    # No opt-out here: an Application's author would otherwise read other repositories on the repo server.
+    files, out = list_files([path], opt_out=None)
+    if R.has_errors(out):
         return [], out
     # Relative names ("services/templates.yaml"), as the user sees them in the repository.
-    return read_paths([os.path.normpath(f) for f in files])
+    items, found = read_paths([os.path.normpath(f) for f in files])
+    return items, out + found
 
 
 def generate(path: str, environ: Mapping[str, str]) -> tuple[str, list[Result], int]:
@@ -295,16 +306,15 @@ def describe_app(environ: Mapping[str, str]) -> str:
 def report_block(results: list[Result], code: int, environ: Mapping[str, str]) -> str:
     """The stderr Argo CD shows: a headline naming the app, then one line per problem."""
     lines = R.stderr_lines(results)
+    app = R.printable(describe_app(environ))
     if code == R.EXIT_OK:
-        return f"dpf-render: rendered {describe_app(environ)} with warnings:\n{lines}" if lines else ""
+        return f"dpf-render: rendered {app} with warnings:\n{lines}" if lines else ""
     errors = sum(1 for r in results if r.severity == R.ERROR)
     if code == R.EXIT_INPUT_ERROR and not errors:
         counted = "warnings (strict is on)"
     else:
         counted = f"{errors} error{'s' if errors != 1 else ''}"
-    return (
-        f"dpf-render: cannot render {describe_app(environ)}: {counted}; no manifests were generated\n{lines}"
-    )
+    return f"dpf-render: cannot render {app}: {counted}; no manifests were generated\n{lines}"
 
 
 def _on_sigterm(_signum: int, _frame: FrameType | None) -> None:

@@ -12,8 +12,8 @@ import click
 
 from . import __version__
 from . import results as R
-from .config import RenderConfig
-from .output import plan_paths, render_command
+from .config import LOAD_RESTRICTORS, ROOT_ONLY, RenderConfig
+from .output import plan_paths, render_command, utf8
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -46,6 +46,13 @@ def _render_options(function: Any) -> Any:
         ),
         click.option("--sync-waves", is_flag=True, help="Annotate children with Argo CD sync waves."),
         click.option("--sync-options", is_flag=True, help="Annotate children with Argo CD sync options."),
+        click.option(
+            "--load-restrictor",
+            type=click.Choice(list(LOAD_RESTRICTORS)),
+            default=ROOT_ONLY,
+            show_default=True,
+            help="none: follow links out of input folders (kustomize's LoadRestrictionsNone).",
+        ),
     ]
     for option in reversed(options):
         function = option(function)
@@ -61,6 +68,7 @@ def build_config(
     bfb_versions: Sequence[str] = (),
     sync_waves: bool = False,
     sync_options: bool = False,
+    load_restrictor: str = ROOT_ONLY,
 ) -> RenderConfig:
     versions: dict[str, str] = {}
     for pair in bfb_versions:
@@ -76,6 +84,7 @@ def build_config(
         bfb_versions=versions,
         sync_waves=sync_waves,
         sync_options=sync_options,
+        load_restrictor=LOAD_RESTRICTORS[load_restrictor],
     )
 
 
@@ -99,9 +108,9 @@ class _Commands(click.Group):
         if self._loaded:
             return
         self._loaded = True
-        from . import cli_argocd, cli_kustomize, cli_review
+        from . import cli_argocd, cli_kustomize, cli_lock, cli_review
 
-        for module in (cli_argocd, cli_kustomize, cli_review):
+        for module in (cli_argocd, cli_kustomize, cli_lock, cli_review):
             for command in module.COMMANDS:
                 self.add_command(command)
 
@@ -181,7 +190,8 @@ def render(paths: tuple[str, ...], output_dir: str | None, **options: Any) -> No
 
     The output is a YAML stream of the kept inputs (BFBs, DPUFlavors, everything else) followed by the
     children of each DPUDeployment. With -o, DIR is replaced by one file per object at
-    <namespace>/<kind>_<name>.yaml, all at once or not at all.
+    <namespace>/<kind>_<name>.yaml, all at once or not at all, when it is absent, empty or written by
+    dpf-render before (it lists what it wrote in DIR/.dpf-render-output); any other DIR is refused.
 
     \b
     Examples:
@@ -197,11 +207,15 @@ def render(paths: tuple[str, ...], output_dir: str | None, **options: Any) -> No
 
 def main(args: Sequence[str]) -> int:
     """Run the CLI; click's usage errors are exit 2, input errors 1."""
+    utf8(sys.stdout)  # manifests, plans and trees are UTF-8 whatever the locale, as `render`'s are
+    utf8(sys.stderr)
     try:
         cli.main(args=list(args), prog_name="dpf-render", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:
+        # The message quotes arguments: one line, whatever they hold. (Final in click's stubs; show() reads it.)
+        exc.message = R.printable(exc.message)  # type: ignore[misc]
         exc.show()
         return R.EXIT_USAGE
     except click.exceptions.Abort:

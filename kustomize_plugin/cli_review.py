@@ -10,9 +10,11 @@ import sys
 
 import click
 
-from . import pipeline
+from . import model, pipeline, yamlio
 from . import results as R
+from .adopt import is_live, live_object
 from .cli import _CONTEXT, _render_options, build_config, render_paths, report
+from .inputs import kind_of
 from .output import OutputError, plan_files
 from .review.check import compare_tree
 from .review.describe import describe_render, format_mermaid, format_tree
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from .config import RenderConfig
+    from .inputs import Item
     from .pipeline import Render
     from .results import Result
 
@@ -56,15 +59,28 @@ def check(paths: tuple[str, ...], directory: str, **options: Any) -> None:
     """
     config = build_config(**options)
     docs, results, code = render_paths(paths, config)
+    # A committed revision lock that does not record the render is drift too: the next change would be
+    # compared with a state that is not the one in Git.
+    results = [
+        R.Result(R.ERROR, r.message, r.ref, r.field, condition=r.condition)
+        if r.condition == R.LOCK_CURRENT
+        else r
+        for r in results
+    ]
     report(results)
     if code != R.EXIT_OK:
         raise SystemExit(code)
+    if R.has_errors(results):
+        raise SystemExit(R.EXIT_INPUT_ERROR)
     try:
         expected = plan_files(docs)
     except OutputError as exc:
-        sys.stderr.write(f"error: {exc}\n")
+        sys.stderr.write(R.printable(f"error: {exc}") + "\n")
         raise SystemExit(R.EXIT_INPUT_ERROR) from None
-    drift = compare_tree(expected, directory)
+    drift = compare_tree(expected, directory, max_bytes=yamlio.max_input_bytes())
+    if drift.problems:
+        sys.stderr.write("".join(R.printable(f"error: {problem}") + "\n" for problem in drift.problems))
+        raise SystemExit(R.EXIT_INPUT_ERROR)
     if drift.clean:
         sys.stdout.write(
             f"OK: {drift.directory} matches the render of {' '.join(paths)} ({drift.total} files)\n"
@@ -81,7 +97,7 @@ def check(paths: tuple[str, ...], directory: str, **options: Any) -> None:
         f"{len(drift.missing)} missing, {len(drift.extra)} extra; update it with "
         f"`dpf-render render {' '.join(paths)} -o {drift.directory}` (and the same options)"
     )
-    sys.stderr.write("".join(line + "\n" for line in lines))
+    sys.stderr.write("".join(R.printable(line) + "\n" for line in lines))
     raise SystemExit(R.EXIT_INPUT_ERROR)
 
 
@@ -128,8 +144,8 @@ def plan(
         raise click.UsageError("only one of BASE and HEAD can be - (stdin)")
     config = build_config(**options)
     config.allow_empty = True  # a side without DPUDeployments is a real state: the first or last one
-    base_render, base_results = render_side(base, config)
-    head_render, head_results = render_side(head, config)
+    base_render, base_results, _ = render_side(base, config)
+    head_render, head_results, head_items = render_side(head, config)
     # Errors of both sides; warnings only of HEAD (BASE's are already on the main branch).
     report([r for r in base_results if r.severity == R.ERROR] + head_results)
     failed = R.has_errors(base_results, strict=config.strict) or R.has_errors(
@@ -137,11 +153,17 @@ def plan(
     )
     if failed or base_render is None or head_render is None:
         raise SystemExit(R.EXIT_INPUT_ERROR)
+    # HEAD as DPF's controller would render it with BASE live: BASE's revisions as the current ones.
+    dpf_render = pipeline.render_items(
+        pipeline.with_locks(head_items, [r.lock for r in base_render.revisions]), config, mode=pipeline.FINAL
+    )
     result = plan_renders(
         base_render.items,
         head_render.items,
         base_revisions=base_render.revisions,
         head_revisions=head_render.revisions,
+        dpf_docs=dpf_render.items,
+        dpf_revisions=dpf_render.revisions,
         base=base,
         head=head,
     )
@@ -153,13 +175,24 @@ def plan(
         raise SystemExit(EXIT_DISRUPTIVE)
 
 
-def render_side(spec: str, config: RenderConfig) -> tuple[Render | None, list[Result]]:
-    """One side of a plan, rendered as final manifests; None when its inputs cannot be read."""
-    items, found = read_input_set(spec, stdin=sys.stdin.buffer)
+def render_side(spec: str, config: RenderConfig) -> tuple[Render | None, list[Result], list[Item]]:
+    """One side of a plan, rendered as final manifests, and its inputs; None when they cannot be read."""
+    items, found = read_input_set(spec, stdin=sys.stdin.buffer, confine=config.confined)
     if R.has_errors(found):
-        return None, R.sort_results(found)
+        return None, R.sort_results(found), items
+    if is_live([i.obj for i in items]):
+        # Objects from a cluster (`kubectl get -o yaml`): compared as they are, without what the server adds;
+        # the DPF objects that are inputs, not output, are left out.
+        live = pipeline.Render()
+        live.items = [
+            live_object(i.obj)
+            for i in items
+            if kind_of(i.obj) not in model.INPUT_KINDS
+            or i.obj.get("kind") in ("BFB", "BlueFieldSoftware", "DPUFlavor", "DPUFlavorTemplate")
+        ]
+        return live, R.sort_results(found), []
     render = pipeline.render_items(items, config, mode=pipeline.FINAL)
-    return render, R.sort_results(found + render.results)
+    return render, R.sort_results(found + render.results), items
 
 
 @click.command(context_settings=_CONTEXT)
@@ -184,7 +217,7 @@ def describe(paths: tuple[str, ...], mermaid: bool, **options: Any) -> None:
     """
     config = build_config(**options)
     config.allow_empty = True  # "no DPUDeployment" is a description, not a failure
-    items, found = read_paths(paths, stdin=sys.stdin.buffer)
+    items, found = read_paths(paths, stdin=sys.stdin.buffer, confine=config.confined)
     if R.has_errors(found):
         report(R.sort_results(found))
         raise SystemExit(R.EXIT_INPUT_ERROR)

@@ -21,7 +21,17 @@ API_VERSION = "dpf-render.io/v1alpha1"
 KIND = "DPUDeploymentRender"
 _BOOL_KEYS = ("keepInputs", "allowEmpty", "strict")
 _ARGOCD_KEYS = ("syncWaves", "syncOptions")
-KNOWN_KEYS = ("namespace", *_BOOL_KEYS, "bfbVersions", "files", "argocd")
+KNOWN_KEYS = ("namespace", *_BOOL_KEYS, "bfbVersions", "files", "argocd", "loadRestrictor")
+# Which files inputs may come from (docs/safety.md): only below the folder they belong to, as kustomize's
+# default LoadRestrictionsRootOnly, or anywhere; kustomize's own spellings are accepted too.
+ROOT_ONLY = "rootOnly"
+NO_RESTRICTION = "none"
+LOAD_RESTRICTORS = {
+    ROOT_ONLY: ROOT_ONLY,
+    NO_RESTRICTION: NO_RESTRICTION,
+    "LoadRestrictionsRootOnly": ROOT_ONLY,
+    "LoadRestrictionsNone": NO_RESTRICTION,
+}
 
 
 class RenderConfig:
@@ -30,6 +40,7 @@ class RenderConfig:
         "bfb_versions",
         "files",
         "keep_inputs",
+        "load_restrictor",
         "namespace",
         "strict",
         "sync_options",
@@ -47,6 +58,7 @@ class RenderConfig:
         files: tuple[str, ...] = (),
         sync_waves: bool = False,
         sync_options: bool = False,
+        load_restrictor: str = ROOT_ONLY,
     ) -> None:
         self.namespace = namespace
         self.keep_inputs = keep_inputs
@@ -56,6 +68,12 @@ class RenderConfig:
         self.files = files
         self.sync_waves = sync_waves
         self.sync_options = sync_options
+        self.load_restrictor = load_restrictor
+
+    @property
+    def confined(self) -> bool:
+        """Inputs found in folders (and generator files) must stay below their folder."""
+        return self.load_restrictor != NO_RESTRICTION
 
 
 def from_spec(
@@ -103,6 +121,15 @@ def from_spec(
             config.files = tuple(files)
         else:
             bad("files", f"{base}.files must be a list of file paths")
+    restrictor = spec.get("loadRestrictor")
+    if restrictor is not None:
+        if isinstance(restrictor, str) and restrictor in LOAD_RESTRICTORS:
+            config.load_restrictor = LOAD_RESTRICTORS[restrictor]
+        else:
+            bad(
+                "loadRestrictor",
+                f"{base}.loadRestrictor must be {ROOT_ONLY} or {NO_RESTRICTION}, not {restrictor!r}",
+            )
     argocd = spec.get("argocd")
     if argocd is not None:
         if not isinstance(argocd, dict):
@@ -197,13 +224,20 @@ _RENDER_FLAGS = {
     "--sync-waves": "sync_waves",
     "--sync-options": "sync_options",
 }
-_RENDER_VALUES = {"-n": "namespace", "--namespace": "namespace", "-o": "output", "--output": "output"}
+_RENDER_VALUES = {
+    "-n": "namespace",
+    "--namespace": "namespace",
+    "-o": "output",
+    "--output": "output",
+    "--load-restrictor": "load_restrictor",
+}
 
 
 def parse_render_args(args: Sequence[str]) -> RenderArgs | None:
     """`render`'s arguments read without click, when they are plain; else None, and the click CLI takes them.
 
-    Plain means: paths (`-` for stdin), the flags, `-n/--namespace NS`, `-o/--output DIR` once each and
+    Plain means: paths (`-` for stdin), the flags, `-n/--namespace NS`, `-o/--output DIR`,
+    `--load-restrictor rootOnly|none` once each and
     `--bfb-version NAME=VERSION`, each value a separate argument that does not start with `-`. Everything
     else (help, a typo, `--opt=value`, a repeated value, an unreadable NAME=VERSION, `--`) is click's to
     handle or to refuse, so this never accepts what click would not, nor means something else by it.
@@ -232,7 +266,9 @@ def parse_render_args(args: Sequence[str]) -> RenderArgs | None:
                 if not sep or not name or not version or name in versions:
                     return None
                 versions[name] = version
-            elif _RENDER_VALUES[arg] in values:
+            elif _RENDER_VALUES[arg] in values or (
+                arg == "--load-restrictor" and value not in LOAD_RESTRICTORS
+            ):
                 return None
             else:
                 values[_RENDER_VALUES[arg]] = value
@@ -248,5 +284,6 @@ def parse_render_args(args: Sequence[str]) -> RenderArgs | None:
         bfb_versions=versions,
         sync_waves=flags.get("sync_waves", False),
         sync_options=flags.get("sync_options", False),
+        load_restrictor=LOAD_RESTRICTORS[values.get("load_restrictor", ROOT_ONLY)],
     )
     return RenderArgs(paths, config, values.get("output"))

@@ -47,6 +47,22 @@ class TemplateError(ValueError):
     """A template that does not parse or execute; the message is for the user and says where."""
 
 
+class GoStruct:
+    """A Go struct value in the data: its fields by name, and its type as Go's errors name it.
+
+    DPF's data is `map[string]map[string]TemplateDPUServiceConfigurationValuesParams`, a struct with Name and
+    Namespace (internal/dpuservice/controllers/dpudeployment_controller_dpuservice.go): a field chain reaches
+    its fields, but `index` cannot index a struct, and a missing field is a different error than a missing
+    map key. Modelling it keeps those errors Go's.
+    """
+
+    __slots__ = ("fields", "type_name")
+
+    def __init__(self, type_name: str, fields: Mapping[str, str]) -> None:
+        self.type_name = type_name
+        self.fields = dict(fields)
+
+
 def parse_delimiters(annotation: str | None) -> tuple[str, str]:
     """The delimiters DPF uses for ``svc.dpu.nvidia.com/template-delimiter``: "<open>,<close>" or the defaults."""
     if annotation is None:
@@ -467,6 +483,8 @@ class _Parser:
 
 def _type_name(value: object) -> str:
     # Go's names for what a JSON/YAML value would be in a map[string]any.
+    if type(value) is GoStruct:
+        return value.type_name
     if value is None:
         return "nil"
     if issubclass(type(value), bool):
@@ -496,6 +514,11 @@ def _eval(expr: _Expr, root: dict[str, Any], text: str) -> Any:
         return root
     value: Any = root if expr.base is None else _eval(expr.base, root, text)
     for name in expr.names:
+        if type(value) is GoStruct and kind != "index":
+            if name not in value.fields:
+                raise _executing(expr, text, f"can't evaluate field {name} in type {value.type_name}")
+            value = value.fields[name]
+            continue
         if not issubclass(type(value), dict):
             if kind == "index":
                 raise _executing(
@@ -521,11 +544,12 @@ def _print(value: Any, expr: _Expr, text: str) -> str:
             return str(value)
         except ValueError:
             raise _executing(expr, text, "integer too large to print") from None
-    if issubclass(type(value), dict):
+    if issubclass(type(value), dict) or type(value) is GoStruct:
+        what = "a map" if issubclass(type(value), dict) else f"a {_type_name(value)}"
         raise _executing(
             expr,
             text,
-            "the result is a map, not a string; select a string field such as .Services.<name>.Name",
+            f"the result is {what}, not a string; select a string field such as .Services.<name>.Name",
         )
     raise _executing(
         expr,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from . import model
 from . import results as R
+from .lock import DeploymentLock, read_lock
 from .results import ResourceRef
 from .validate import schema
 
@@ -65,6 +66,7 @@ class Inputs:
         "flavors",
         "invalid",
         "items_by_key",
+        "locks",
         "results",
         "templates",
     )
@@ -75,6 +77,7 @@ class Inputs:
         self.configurations: dict[tuple[str, str], model.Configuration] = {}
         self.bfbs: dict[tuple[str, str, str], model.Bfb] = {}
         self.flavors: dict[tuple[str, str, str], model.Flavor] = {}
+        self.locks: dict[tuple[str, str], tuple[Item, DeploymentLock]] = {}  # by the DPUDeployment's key
         self.items_by_key: dict[tuple[str, str, str, str], Item] = {}
         self.invalid: set[tuple[str, str, str]] = set()  # (kind, namespace, name) of inputs that have errors
         self.results: list[Result] = []
@@ -134,6 +137,8 @@ def index_inputs(items: list[Item], default_namespace: str) -> Inputs:
             index.templates[(ref.namespace, ref.name)] = model.read_template(source)
         elif kind == model.CONFIGURATION:
             index.configurations[(ref.namespace, ref.name)] = model.read_configuration(source)
+        elif kind == model.LOCK:
+            index.locks[(ref.namespace, ref.name)] = (item, read_lock(item.obj, ref))
         elif kind in (model.BFB, model.BLUEFIELD_SOFTWARE):
             index.bfbs[(kind, ref.namespace, ref.name)] = model.Bfb(source)
         else:

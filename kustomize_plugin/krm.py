@@ -18,7 +18,7 @@ from . import emit, pipeline, yamlio
 from . import results as R
 from .inputs import Item, kind_of
 from .output import utf8, write_whole
-from .sources import items_from_text, object_problem, read_paths
+from .sources import items_from_text, object_problem, read_capped, read_paths
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 RESOURCE_LIST_VERSIONS = ("config.kubernetes.io/v1", "config.kubernetes.io/v1beta1")
 RESOURCE_LIST = "ResourceList"
 CONFIG_KIND = (config_mod.API_VERSION, config_mod.KIND)
+GENERATOR_OPT_OUT = "loadRestrictor: none in the functionConfig"  # how a user lifts the confinement
 
 
 class Request:
@@ -110,14 +111,51 @@ def resource_list(items: list[Any], results: list[Result], function_config: Any 
 def load_generator_files(
     config: RenderConfig, *, base: str, max_bytes: int = yamlio.DEFAULT_MAX_BYTES
 ) -> tuple[list[Item], list[Result]]:
-    """Generator mode: kustomize passes only the functionConfig, so inputs come from `spec.files`."""
-    # normpath: a missing file is reported as /repo/base/x.yaml, not /repo/overlay/../base/x.yaml.
-    paths = [os.path.normpath(os.path.join(base, p)) for p in config.files]
-    items, found = read_paths(paths, max_bytes=max_bytes)
+    """Generator mode: kustomize passes only the functionConfig, so inputs come from `spec.files`.
+
+    Unless `loadRestrictor: none`, each path must stay below the kustomization folder `base`, as kustomize's
+    default load restrictor keeps its own files: not absolute, no `..` out of it, no link resolving outside.
+    """
+    root = os.path.realpath(base)
+    paths: list[str] = []
+    found: list[Result] = []
+    for index, given in enumerate(config.files):
+        # normpath: a missing file is reported as /repo/base/x.yaml, not /repo/overlay/../base/x.yaml.
+        path = os.path.normpath(os.path.join(base, given))
+        problem = _outside(given, path, root) if config.confined else None
+        if problem is None:
+            paths.append(path)
+        else:
+            found.append(
+                R.error(
+                    f"spec.files[{index}] {given}: {problem}; dpf-render reads generator files only below it, as "
+                    f"kustomize's default load restrictor does ({GENERATOR_OPT_OUT} allows it)",
+                    condition=None,
+                )
+            )
+    items, more = read_paths(
+        paths,
+        max_bytes=max_bytes,
+        confine=config.confined,
+        root=root,
+        opt_out=GENERATOR_OPT_OUT,
+    )
     for item in items:
         if item.file_path is not None:
             item.file_path = os.path.relpath(item.file_path, base)
-    return items, found
+    return items, found + more
+
+
+def _outside(given: str, path: str, root: str) -> str | None:
+    """Why a generator file is not below the kustomization folder `root` (physical), or None."""
+    if os.path.isabs(given):
+        return "is an absolute path, outside the kustomization folder"
+    real = os.path.realpath(path)
+    if real == root or real.startswith(root.rstrip("/") + "/"):
+        return None
+    if os.path.islink(path) or real != os.path.abspath(path):
+        return f"resolves to {real} through a symbolic link, outside the kustomization folder"
+    return "is outside the kustomization folder"
 
 
 class Outcome:
@@ -197,9 +235,9 @@ def main(stdin: BinaryIO | None = None, stdout: TextIO | None = None, stderr: Te
     try:
         max_bytes = yamlio.max_input_bytes()
     except ValueError as exc:
-        stderr.write(f"dpf-render: {exc}\n")
+        stderr.write(R.printable(f"dpf-render: {exc}") + "\n")
         return R.EXIT_USAGE
-    request = parse_request(stdin.read(max_bytes + 1), max_bytes=max_bytes)
+    request = parse_request(read_capped(stdin, max_bytes), max_bytes=max_bytes)
     outcome = decide(request, cwd=os.getcwd(), max_bytes=max_bytes)
     pieces = output_pieces(request, outcome)
     write_whole(stderr, R.stderr_lines(outcome.results))

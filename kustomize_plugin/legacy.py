@@ -19,6 +19,7 @@ from . import config as config_mod
 from . import krm, yamlio
 from . import results as R
 from .output import utf8, write_whole
+from .sources import read_capped
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -50,9 +51,9 @@ def main(
     try:
         max_bytes = yamlio.max_input_bytes(environ)
     except ValueError as exc:
-        stderr.write(f"dpf-render: {exc}\n")
+        stderr.write(R.printable(f"dpf-render: {exc}") + "\n")
         return R.EXIT_USAGE
-    data = b"" if _is_terminal(stdin) else stdin.read(max_bytes + 1)
+    data = b"" if _is_terminal(stdin) else read_capped(stdin, max_bytes)
     request = krm.parse_request(data, max_bytes=max_bytes)
     if request.resource_list and not args:
         # The env var leaked into an exec KRM function call (kustomize run inside a legacy plugin):
@@ -61,7 +62,7 @@ def main(
     try:
         function_config = read_config(args, environ)
     except UsageError as exc:
-        stderr.write(f"dpf-render: {exc}\n")
+        stderr.write(R.printable(f"dpf-render: {exc}") + "\n")
         return R.EXIT_USAGE
     request.function_config = function_config
     request.resource_list = True  # KRM semantics (SPEC §2.8), written back below as a plain stream

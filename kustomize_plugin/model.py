@@ -27,7 +27,11 @@ BLUEFIELD_SOFTWARE = "BlueFieldSoftware"
 FLAVOR = "DPUFlavor"
 FLAVOR_TEMPLATE = "DPUFlavorTemplate"
 
+LOCK_V1 = "dpf-render.io/v1alpha1"
+LOCK = "DPUDeploymentLock"
+
 INPUT_KINDS = {
+    (LOCK_V1, LOCK),
     (SVC_V1, DEPLOYMENT),
     (SVC_V1, TEMPLATE),
     (SVC_V1, CONFIGURATION),

@@ -154,8 +154,10 @@ def interface_name(
     return f"{service}-{interface.replace('_', '-')}-{suffix(key)}"
 
 
-def chain_name(namespace: str, deployment: str, chain_digest: str, *, disruptive: bool) -> str:
-    key = _versioned(f"{namespace}/{deployment}", chain_digest, disruptive)
+def chain_name(namespace: str, deployment: str, revision: str) -> str:
+    """`revision` changes exactly when DPF would mint a new chain revision (empty: the chain's first and only
+    revision while nothing makes it disruptive); docs/revisions.md."""
+    key = f"{namespace}/{deployment}/{revision}" if revision else f"{namespace}/{deployment}"
     return f"{deployment}-{suffix(key)}"
 
 
@@ -179,8 +181,11 @@ def service_version_label(service: str) -> str:
 
 
 def in_cluster_version_label(namespace: str, deployment: str, service: str) -> str:
-    """The host node label key for an in-cluster service (DPF hashes the DPUDeployment's key and the service)."""
-    return f"svc.dpu.nvidia.com/dpuservice-in-cluster-version-{digest({'Name': deployment, 'Namespace': namespace}, service)}"
+    """The host node label key for an in-cluster service: DPF's getInClusterDPUServiceVersionLabelKey hashes
+    the DPUDeployment's types.NamespacedName and the service key as Go's encoding/json writes them."""
+    from .gojson import in_cluster_label_hash
+
+    return f"svc.dpu.nvidia.com/dpuservice-in-cluster-version-{in_cluster_label_hash(namespace, deployment, service)}"
 
 
 def name_problem(name: str) -> str | None:

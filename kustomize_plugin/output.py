@@ -1,16 +1,15 @@
 """The `render` command's output: a YAML stream on stdout, or one file per object under a folder, all or nothing.
 
-Files go to `<namespace>/<kind>_<name>.yaml`. The new tree is written beside the target and swapped in with
-renames, so an interrupted run (SIGTERM, Ctrl-C) leaves the folder as it was and removes its staging copy;
-paths are built from validated name parts only, so nothing can land outside it. The stream goes out in one
-piece at the end, with termination signals held back while it is written: whole or not at all. Nothing here
-imports click, so `render` can run without it (click and the CLI's commands would double its start-up).
+Files go to `<namespace>/<kind>_<name>.yaml`, paths built from validated name parts only, so nothing can
+land outside the folder; `outdir` replaces the folder, and only one that dpf-render owns. The stream goes
+out in one piece at the end, with termination signals held back while it is written: whole or not at all.
+Nothing here imports click, so `render` can run without it (click and the CLI's commands would double its
+start-up).
 """
 
 from __future__ import annotations
 
 import _signal  # type: ignore[import-not-found]  # `signal` without its enums: 0.5 ms less start-up
-import os
 import sys
 
 from . import emit, pipeline, yamlio
@@ -20,7 +19,7 @@ from .sources import read_paths
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
-    from typing import Any, BinaryIO, Self, TextIO
+    from typing import Any, BinaryIO, TextIO
 
     from .config import RenderConfig
     from .results import Result
@@ -38,7 +37,16 @@ def plan_paths(
     paths: Sequence[str], config: RenderConfig, *, stdin: BinaryIO | None = None
 ) -> tuple[pipeline.Plan | None, list[Result], int]:
     """Read files, folders or `-` and plan their final manifests: (the plan, or None on errors; results; exit code)."""
-    items, found = read_paths(paths, stdin=stdin if stdin is not None else sys.stdin.buffer)
+    try:
+        max_bytes = yamlio.max_input_bytes()
+    except ValueError as exc:  # the environment, not the inputs: a usage error
+        return None, [R.error(str(exc), condition=None)], R.EXIT_USAGE
+    items, found = read_paths(
+        paths,
+        stdin=stdin if stdin is not None else sys.stdin.buffer,
+        max_bytes=max_bytes,
+        confine=config.confined,
+    )
     if R.has_errors(found):
         return None, R.sort_results(found), R.EXIT_INPUT_ERROR
     planned = pipeline.plan(items, config, mode=pipeline.FINAL)
@@ -63,6 +71,14 @@ def render_command(
     """
     stdout = stdout if stdout is not None else utf8(sys.stdout)
     stderr = stderr if stderr is not None else utf8(sys.stderr)
+    if output_dir is not None:
+        from . import outdir
+
+        try:  # before reading anything: a folder that cannot be written is refused at once
+            outdir.check_target(output_dir, paths)
+        except outdir.RefusedError as exc:
+            write_whole(stderr, R.printable(f"error: {exc}") + "\n")
+            return R.EXIT_USAGE
     planned, results, code = plan_paths(paths, config, stdin=stdin)
     write_whole(stderr, R.stderr_lines(results))
     if planned is None:
@@ -71,10 +87,14 @@ def render_command(
         write_whole(stdout, list(yamlio.dump_generated_stream(planned.documents(), emit.TOP_KEYS)))
         return R.EXIT_OK
     try:
-        write_tree(output_dir, _plan_generated(planned.documents()))
+        notes = outdir.replace_folder(output_dir, _plan_generated(planned.documents()), inputs=paths)
     except OutputError as exc:
-        write_whole(stderr, f"error: {exc}\n")
+        write_whole(stderr, R.printable(f"error: {exc}") + "\n")
         return R.EXIT_INPUT_ERROR
+    except outdir.RefusedError as exc:
+        write_whole(stderr, R.printable(f"error: {exc}") + "\n")
+        return R.EXIT_USAGE
+    write_whole(stderr, [R.printable(f"warning: {note}") + "\n" for note in notes])
     return R.EXIT_OK
 
 
@@ -138,89 +158,3 @@ def _plan_generated(documents: Iterable[tuple[Any, bool]]) -> dict[str, str]:
             raise OutputError(f"two objects would be written to {path}")
         files[path] = yamlio.dump_canonical(doc, emit.TOP_KEYS) if generated else yamlio.dump_document(doc)
     return files
-
-
-def write_tree(directory: str, files: dict[str, str]) -> None:
-    """Replace `directory` with exactly `files`, atomically with respect to interruption."""
-    import shutil
-    import tempfile
-
-    target = os.path.abspath(directory)
-    parent = os.path.dirname(target)
-    os.makedirs(parent, exist_ok=True)
-    with _Interruption() as interruption:
-        staging = tempfile.mkdtemp(prefix=f".{os.path.basename(target)}.new-", dir=parent)
-        try:
-            for path, content in sorted(files.items()):
-                full = os.path.join(staging, path)
-                os.makedirs(os.path.dirname(full), exist_ok=True)
-                with open(full, "w", encoding="utf-8", newline="\n") as handle:
-                    handle.write(content)
-            interruption.committed = True
-            _swap(staging, target)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-
-
-def _swap(staging: str, target: str) -> None:
-    """Move the staged tree into place (no signal can land between the two renames), then drop the old one."""
-    import shutil
-    import tempfile
-
-    old = None
-    previous = _signal.pthread_sigmask(_signal.SIG_BLOCK, _HELD_SIGNALS)
-    try:
-        if os.path.lexists(target):
-            old = tempfile.mkdtemp(prefix=f".{os.path.basename(target)}.old-", dir=os.path.dirname(target))
-            os.rmdir(old)
-            os.rename(target, old)
-        os.rename(staging, target)
-    finally:
-        _signal.pthread_sigmask(_signal.SIG_SETMASK, previous)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
-class _Interruption:
-    """SIGTERM, SIGHUP or Ctrl-C while the new tree is staged: unwind (exit 128 + signal) so that the staging
-    copy is removed, instead of dying on the spot and leaving it behind. Once `committed` (the new tree is
-    complete), a signal waits until the swap and the removal of the old tree are done. Python runs signal
-    handlers in the main thread only; elsewhere the default actions stay."""
-
-    __slots__ = ("committed", "pending", "previous")
-
-    def __init__(self) -> None:
-        self.previous: dict[int, Any] = {}
-        self.committed = False
-        self.pending: int | None = None
-
-    def __enter__(self) -> Self:
-        defaults = {
-            _signal.SIGTERM: _signal.SIG_DFL,
-            _signal.SIGHUP: _signal.SIG_DFL,
-            _signal.SIGINT: _signal.default_int_handler,
-        }
-        try:
-            for signum, default in defaults.items():
-                if _signal.getsignal(signum) == default:  # an ignored signal stays ignored
-                    self.previous[signum] = _signal.signal(signum, self.handle)
-        except ValueError:  # not the main thread
-            self.restore()
-        return self
-
-    def handle(self, signum: int, frame: object) -> None:  # noqa: ARG002 - the signal handler signature
-        if self.committed:
-            self.pending = signum
-            return
-        raise SystemExit(128 + signum)
-
-    def restore(self) -> None:
-        for signum, handler in self.previous.items():
-            _signal.signal(signum, handler)
-        self.previous.clear()
-
-    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
-        self.restore()
-        if self.pending is not None and kind is None:
-            raise SystemExit(128 + self.pending)

@@ -19,7 +19,10 @@ from .expand.dpuset import generate_dpuset
 from .expand.interface import generate_interface
 from .expand.revisions import plan_revisions
 from .expand.syncwaves import CHILD_OPTIONS, PREREQUISITE_OPTIONS, PREREQUISITE_WAVE, annotate, child_waves
-from .inputs import index_inputs, kind_of
+from .inputs import Item, index_inputs, kind_of
+from .lock import API_VERSION as LOCK_API_VERSION
+from .lock import KIND as LOCK_KIND
+from .lock import lock_changes
 from .validate.dependencies import order_services
 from .validate.fitting import check_fitting
 from .validate.prerequisites import resolve
@@ -32,7 +35,8 @@ if TYPE_CHECKING:
 
     from .config import RenderConfig
     from .expand.revisions import DeploymentRevision
-    from .inputs import Item
+    from .inputs import Inputs
+    from .lock import DeploymentLock
     from .results import Result
 
 FINAL = "final"  # manifests to apply: consumed inputs dropped (SPEC §2.8)
@@ -132,10 +136,13 @@ def _plan(items: list[Item], config: RenderConfig, mode: str) -> Plan:
         results.extend(checks + found)
         if order is None or R.has_errors(checks):
             continue
-        revision, found = plan_revisions(deployment, resolved, order)
+        locked = inputs.locks.get((deployment.namespace, deployment.name))
+        revision, found = plan_revisions(deployment, resolved, order, locked[1] if locked else None)
         results.extend(found)
         if revision is None:
             continue
+        if revision.stale:
+            results.append(stale_lock(revision))
         out.revisions.append(revision)
         out.children += count_children(revision)
         expanded.add(revision.owner)
@@ -143,17 +150,67 @@ def _plan(items: list[Item], config: RenderConfig, mode: str) -> Plan:
         consumed.update(id(t.source.obj) for t in resolved.templates.values())
         consumed.update(id(c.source.obj) for c in resolved.configurations.values())
         prerequisites.update((id(resolved.bfb.source.obj), id(resolved.flavor.source.obj)))
-    out.results = R.sort_results(results)
-    if not out.children and not config.allow_empty and not R.has_errors(out.results):
-        out.results.append(
+    if not out.children and not config.allow_empty and not R.has_errors(results):
+        results.append(
             R.error(
                 "no DPF children were rendered: the inputs hold no DPUDeployment. An empty render is refused because "
                 "a GitOps tool would prune every child it deployed before (Argo CD auto-prune, kustomize callers); "
                 "set allowEmpty (--allow-empty) if this is intended."
             )
         )
-    out.kept = _pass_through(items, consumed, prerequisites, expanded, config, mode)
+    results.extend(_orphan_locks(inputs, {(d.namespace, d.name) for _, d in inputs.deployments}))
+    out.results = R.sort_results(results)
+    locks = {
+        id(inputs.locks[(r.deployment.namespace, r.deployment.name)][0].obj): r.lock
+        for r in out.revisions
+        if (r.deployment.namespace, r.deployment.name) in inputs.locks
+    }
+    out.kept = _pass_through(items, consumed, prerequisites, expanded, config, mode, locks)
     return out
+
+
+def with_locks(items: list[Item], locks: list[DeploymentLock]) -> list[Item]:
+    """The items with `locks` in place of any lock they hold for the same DPUDeployments: the inputs as DPF's
+    controller would see them with those revisions live."""
+    replaced = {(lock.namespace, lock.name) for lock in locks}
+    kept = [
+        item
+        for item in items
+        if kind_of(item.obj) != (LOCK_API_VERSION, LOCK_KIND) or _lock_key(item.obj) not in replaced
+    ]
+    return kept + [Item(lock.to_object(), len(kept) + i) for i, lock in enumerate(locks)]
+
+
+def _lock_key(obj: dict[str, Any]) -> tuple[str, str]:
+    meta = obj.get("metadata") or {}
+    return (str(meta.get("namespace") or ""), str(meta.get("name") or ""))
+
+
+def stale_lock(revision: DeploymentRevision) -> Result:
+    """The lock among the inputs records an earlier state: this render used the updated one."""
+    locked = revision.locked
+    assert locked is not None
+    changes = "; ".join(lock_changes(locked, revision.lock))
+    return R.warning(
+        f"the revision lock is out of date ({changes}); this render applied the change to it: run "
+        "`dpf-render lock` and commit the result, or the next change will be compared with the old state",
+        locked.ref,
+        "spec",
+        condition=R.LOCK_CURRENT,
+    )
+
+
+def _orphan_locks(inputs: Inputs, deployments: set[tuple[str, str]]) -> list[Result]:
+    return [
+        R.warning(
+            f"no DPUDeployment {ns}/{name} among the inputs: this revision lock is not used",
+            lock.ref,
+            "metadata.name",
+            condition=None,
+        )
+        for (ns, name), (_, lock) in sorted(inputs.locks.items())
+        if (ns, name) not in deployments
+    ]
 
 
 def count_children(revision: DeploymentRevision) -> int:
@@ -190,12 +247,22 @@ def _pass_through(
     expanded: set[str],
     config: RenderConfig,
     mode: str,
+    locks: dict[int, DeploymentLock],
 ) -> list[Any]:
-    """Input items in input order: previous renders of expanded deployments replaced, consumed inputs handled."""
+    """Input items in input order: previous renders of expanded deployments replaced, consumed inputs handled.
+
+    Revision locks never reach a cluster: final manifests drop them; KRM modes keep them, as local-config,
+    updated to this render (kpt writes them back into the package).
+    """
     kept: list[Any] = []
     for item in items:
         obj = item.obj
         if _is_previous_child(obj, expanded):
+            continue
+        if kind_of(obj) == (LOCK_API_VERSION, LOCK_KIND):
+            if mode == KRM:
+                updated = locks.get(id(obj))
+                kept.append(updated.to_object() if updated is not None else _mark_local_config(obj))
             continue
         if id(obj) in prerequisites and (config.sync_waves or config.sync_options):
             obj = annotate(
@@ -218,7 +285,9 @@ def _is_previous_child(obj: Any, expanded: set[str]) -> bool:
     if gvk is None or gvk[1] not in CHILD_KINDS:
         return False
     labels = (obj.get("metadata") or {}).get("labels")
-    return isinstance(labels, dict) and labels.get(naming.OWNER_LABEL) in expanded
+    owner = labels.get(naming.OWNER_LABEL) if isinstance(labels, dict) else None
+    # Any YAML value can sit there (a map cannot even be looked up in a set); only a string names an owner.
+    return isinstance(owner, str) and owner in expanded
 
 
 def _mark_local_config(obj: dict[str, Any]) -> dict[str, Any]:

@@ -31,6 +31,12 @@ INTERFACES_RECONCILED = "DPUServiceInterfacesReconciled"
 CHAINS_RECONCILED = "DPUServiceChainsReconciled"
 SETS_RECONCILED = "DPUSetsReconciled"
 INPUT = "InputValid"  # not a DPF condition: what the API server itself would have refused
+LOCK_CURRENT = "RevisionLockCurrent"  # not a DPF condition: the revision lock records the render
+
+# C0 controls, DEL, C1 controls and the Unicode line and paragraph separators, as escapes. Printed raw, any of
+# them in a name, a field or a file name could start a forged `error:` line, or steer a terminal (ANSI and OSC
+# escapes). Filled on first use: most runs print nothing that needs it.
+_ESCAPES: dict[int, str] = {}
 
 
 class ResourceRef:
@@ -111,13 +117,13 @@ class Result:
         return self.ref.file_path if self.ref else None
 
     def to_dict(self) -> dict[str, Any]:
-        """The KRM functions spec's result object."""
-        out: dict[str, Any] = {"message": self.message, "severity": self.severity}
+        """The KRM functions spec's result object (kpt prints the message and field path as they are)."""
+        out: dict[str, Any] = {"message": printable(self.message), "severity": self.severity}
         if self.ref is not None:
             if self.ref.kind:
                 out["resourceRef"] = self.ref.to_dict()
                 if self.field:
-                    out["field"] = {"path": self.field}
+                    out["field"] = {"path": printable(self.field)}
             if self.ref.file_path:
                 out["file"] = {"path": self.ref.file_path, "index": self.ref.file_index or 0}
         if self.condition:
@@ -148,7 +154,7 @@ class Result:
             parts.append(self.field)
         head = " ".join(parts)
         head = head if head.endswith(":") else head + ":"
-        return f"{head} {self.message}"
+        return printable(f"{head} {self.message}")
 
     def __str__(self) -> str:
         """kyaml's `[error] group/version/Kind/ns/name field: message`."""
@@ -159,7 +165,7 @@ class Result:
             if self.field:
                 where += f" {self.field}"
             where += ": "
-        return f"[{self.severity}] {where}{self.message}"
+        return printable(f"[{self.severity}] {where}{self.message}")
 
     def __repr__(self) -> str:
         return f"Result({self!s})"
@@ -203,6 +209,16 @@ def exit_code(results: Iterable[Result], *, strict: bool = False) -> int:
 def stderr_lines(results: Iterable[Result]) -> str:
     """Errors and warnings, one line each (kustomize never shows `results`; Argo CD shows stderr)."""
     return "".join(r.line() + "\n" for r in results if r.severity in (ERROR, WARNING))
+
+
+def printable(text: str) -> str:
+    """`text` as one harmless line: control characters and line separators as escapes (`\\n`, `\\x1b`)."""
+    if text.isprintable():
+        return text
+    if not _ESCAPES:
+        _ESCAPES.update({c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7F, 0xA0))})
+        _ESCAPES.update({0x09: "\\t", 0x0A: "\\n", 0x0D: "\\r", 0x2028: "\\u2028", 0x2029: "\\u2029"})
+    return text.translate(_ESCAPES)
 
 
 def _text(value: object) -> str:

@@ -22,6 +22,7 @@ import gc
 import math
 import os
 import re
+import sys
 
 import yaml
 
@@ -39,6 +40,8 @@ except (
             yaml.scanner.Scanner.__init__(self)
             yaml.parser.Parser.__init__(self)
 
+
+from . import goresolve
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -70,16 +73,22 @@ class YAMLInputError(Exception):
 def max_input_bytes(environ: Any = None) -> int:
     """The input size cap: DPF_RENDER_MAX_INPUT_BYTES when set (a byte count, `k`/`M`/`G` allowed), else 64 MiB.
 
-    An unreadable value raises ValueError with a message for the user.
+    An unreadable value raises ValueError with a message for the user. Readers take at most this many bytes
+    in chunks, so a cap far above the input's size costs nothing; above `sys.maxsize` no length can reach it.
     """
     raw = (os.environ if environ is None else environ).get(MAX_BYTES_ENV, "").strip()
     if not raw:
         return DEFAULT_MAX_BYTES
     scale = {"k": 1024, "m": 1024**2, "g": 1024**3}.get(raw[-1].lower(), 1)
     digits = raw[:-1] if scale != 1 else raw
-    if not digits.isdigit() or int(digits) <= 0:
-        raise ValueError(f"{MAX_BYTES_ENV}={raw!r} is not a positive byte count (e.g. 134217728 or 128M)")
-    return int(digits) * scale
+    # isascii: str.isdigit() also accepts `²` and other digits that int() refuses.
+    value = int(digits) * scale if digits.isascii() and digits.isdigit() and len(digits) <= 20 else 0
+    if not 0 < value <= sys.maxsize:
+        raise ValueError(
+            f"{MAX_BYTES_ENV}={raw!r} is not a positive byte count of at most {sys.maxsize} "
+            "(e.g. 134217728 or 128M)"
+        )
+    return value
 
 
 def decode(data: bytes, *, source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
@@ -156,6 +165,11 @@ _STRINGS = frozenset((_STR, _TIMESTAMP, _VALUE))
 _CONSTRUCTIBLE = _STRINGS | {_INT, _FLOAT, _BOOL, _NULL}
 _BOOL_VALUES = {"yes": True, "no": False, "true": True, "false": False, "on": True, "off": False}
 _INF = float("inf")
+# Python prints integers of up to this many digits (sys.get_int_max_str_digits() by default); an integer of
+# fewer bits than _SMALL_BITS always has fewer, one of more than _LARGE_BITS always has more.
+_MAX_INT_DIGITS = 4300
+_SMALL_BITS, _LARGE_BITS = 14_000, 14_300
+_MAX_FLOAT = int(sys.float_info.max)
 # PyYAML's own implicit resolvers (the YAML 1.1 rules every PyYAML safe_load applies), by first character.
 _RESOLVERS: dict[Any, list[tuple[str, re.Pattern[str]]]] = yaml.resolver.Resolver.yaml_implicit_resolvers
 _MERGE_KEY = object()  # stands for a `<<` key until its mapping ends
@@ -182,7 +196,12 @@ def _resolve_plain(value: str) -> str:
 
 
 def _construct_int(value: str) -> int:
-    """PyYAML's YAML 1.1 integers: `_` separators, 0b, 0x, leading-0 octal, base-60 `1:30`."""
+    """PyYAML's YAML 1.1 integers: `_` separators, 0b, 0x, leading-0 octal, base-60 `1:30`.
+
+    A number that Python could not print again (more than `_MAX_INT_DIGITS` decimal digits) is refused
+    whatever its base: decimal text that long already fails in `int()`, the other bases would fail only when
+    the output is written.
+    """
     value = value.replace("_", "")
     sign = -1 if value[0] == "-" else 1
     if value[0] in "+-":
@@ -190,18 +209,24 @@ def _construct_int(value: str) -> int:
     if value == "0":
         return 0
     if value.startswith(("0b", "0x")):  # an explicit base, not 0: `0b_` must fail, as in PyYAML
-        return sign * int(value[2:], 2 if value[1] == "b" else 16)
-    if value[0] == "0":
-        return sign * int(value, 8)
-    if ":" in value:
+        total = int(value[2:], 2 if value[1] == "b" else 16)
+    elif value[0] == "0":
+        total = int(value, 8)
+    elif ":" in value:
         total = 0
         for part in value.split(":"):
             total = total * 60 + int(part)
-        return sign * total
-    return sign * int(value)
+            if total.bit_length() > _LARGE_BITS:  # checked as it grows: thousands of parts take minutes
+                break
+    else:
+        return sign * int(value)
+    if total.bit_length() > _SMALL_BITS and total >= 10**_MAX_INT_DIGITS:
+        raise ValueError(f"more than {_MAX_INT_DIGITS} digits")
+    return sign * total
 
 
 def _construct_float(value: str) -> float:
+    """PyYAML's YAML 1.1 floats, base-60 `1:30.5` included; a base-60 float beyond a double is refused."""
     value = value.replace("_", "").lower()
     sign = -1 if value[0] == "-" else 1
     if value[0] in "+-":
@@ -215,6 +240,8 @@ def _construct_float(value: str) -> float:
         parts.reverse()
         total, base = 0.0, 1
         for part in parts:
+            if base > _MAX_FLOAT:  # `part * base` could not convert base to a float
+                raise ValueError("too many base-60 digits for a floating-point number")
             total += part * base
             base *= 60
         return sign * total
@@ -466,6 +493,8 @@ def _pyyaml_dumper() -> Any:
         def represent_str(dumper: Any, data: str) -> Any:
             if "\n" in data:
                 return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|")
+            if goresolve.is_non_string(data):  # PyYAML would write it plain; Go readers would not keep it
+                return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="'")
             return dumper.represent_scalar("tag:yaml.org,2002:str", data)
 
         Dumper.add_representer(str, represent_str)
@@ -575,7 +604,8 @@ def _inline_scalar(text: str) -> str:
         return _double_quoted(text)
     if _has_line_separator(text):
         raise _Fallback
-    if _not_plain(text) or _resolve_plain(text) != _STR:
+    # Quoted when PyYAML or a Kubernetes Go reader (docs/output-format.md) would read it as anything else.
+    if _not_plain(text) or _resolve_plain(text) != _STR or goresolve.is_non_string(text):
         return "'" + text.replace("'", "''") + "'"
     return text
 

@@ -72,6 +72,14 @@ def add_newer_dpuset_fields(schema: dict[str, Any]) -> None:
     spec["oneOf"] = [{"required": ["dpuFlavor"]}, {"required": ["dpuFlavorTemplate"]}]
 
 
+def add_newer_dpuservice_fields(schema: dict[str, Any]) -> None:
+    """The newest DPF controller copies the template's `security.spiffe` (an opt-in object without fields) into
+    the DPUService; the stored DPUService CRD (@887803ca) predates it (crds/README.md). dpf-render writes it
+    only when the template sets it."""
+    security = schema["properties"]["spec"]["properties"]["security"]
+    security["properties"]["spiffe"] = {"type": "object", "properties": {}}
+
+
 @cache
 def validator(kind: str) -> OAS30Validator:
     crd = yaml.safe_load((CRDS / CHILD_CRDS[kind]).read_text())
@@ -79,6 +87,8 @@ def validator(kind: str) -> OAS30Validator:
     schema = copy.deepcopy(version["schema"]["openAPIV3Schema"])
     if kind == "DPUSet":
         add_newer_dpuset_fields(schema)
+    if kind == "DPUService":
+        add_newer_dpuservice_fields(schema)
     schema = close(schema)
     # metadata is the API server's own ObjectMeta; the CRD only declares it as an object.
     schema["properties"]["metadata"] = {"type": "object"}

@@ -305,7 +305,9 @@ def test_name_references_report_unreadable_paths(env: dict[str, str], tmp_path: 
 # --- the examples' inputs ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("example", ["kustomize-transformer", "kubectl-legacy-plugin", "kpt"])
+@pytest.mark.parametrize(
+    "example", ["kustomize-transformer", "kustomize-generator", "kubectl-legacy-plugin", "kpt"]
+)
 def test_example_inputs_are_the_producer_consumer_inputs(example: str) -> None:
     """Each tool example is self-contained (kustomize and kpt read no files outside it), so the inputs are
     copies; they must stay identical for every mode to render the same children."""

@@ -503,12 +503,29 @@ def test_kubectl_legacy_plugin_example_matches_golden(
 def test_kubectl_legacy_plugin_as_generator(
     plugin_env: dict[str, str], reference_children: list[dict[str, Any]], tmp_path: Path
 ) -> None:
-    files = ", ".join(os.path.relpath(SOURCE_EXAMPLE / name, tmp_path) for name in INPUT_FILES)
+    for name in INPUT_FILES:
+        shutil.copy(SOURCE_EXAMPLE / name, tmp_path / name)
     write(tmp_path / "kustomization.yaml", kustomization([], generators=["dpf-render.yaml"]))
-    write(tmp_path / "dpf-render.yaml", LEGACY_CONFIG.format(spec=f"{{files: [{files}]}}"))
+    write(tmp_path / "dpf-render.yaml", LEGACY_CONFIG.format(spec=f"{{files: [{', '.join(INPUT_FILES)}]}}"))
     out = succeeded(kubectl_kustomize(tmp_path, plugin_env))
     assert children(out) == reference_children
     assert out == (EXAMPLES / "kubectl-legacy-plugin" / "expected.yaml").read_text(encoding="utf-8")
+
+
+def test_kubectl_legacy_plugin_generator_stays_in_the_kustomization(
+    plugin_env: dict[str, str], tmp_path: Path
+) -> None:
+    """Files outside the kustomization are refused, as kustomize refuses its own; loadRestrictor lifts it."""
+    files = ", ".join(os.path.relpath(SOURCE_EXAMPLE / name, tmp_path) for name in INPUT_FILES)
+    write(tmp_path / "kustomization.yaml", kustomization([], generators=["dpf-render.yaml"]))
+    write(tmp_path / "dpf-render.yaml", LEGACY_CONFIG.format(spec=f"{{files: [{files}]}}"))
+    done = kubectl_kustomize(tmp_path, plugin_env)
+    assert done.returncode != 0
+    assert "outside the kustomization folder" in done.stderr
+    write(
+        tmp_path / "dpf-render.yaml", LEGACY_CONFIG.format(spec=f"{{loadRestrictor: none, files: [{files}]}}")
+    )
+    assert succeeded(kubectl_kustomize(tmp_path, plugin_env))
 
 
 def test_kubectl_error_reaches_the_user(plugin_env: dict[str, str], tmp_path: Path) -> None:
@@ -632,7 +649,8 @@ def test_kpt_render_in_place_replaces_children_and_keeps_sources(
     succeeded(kpt(["render", str(package), "--allow-exec"], env))
     after = child_files(package)
     assert len(after) == 7
-    assert "dpf-operator-system/dpuservice_producer-2825n.yaml" not in after
+    old_producer = next(p for p in first_children if "/dpuservice_producer-" in p)
+    assert old_producer not in after
     assert set(after) != set(first_children)
     assert source_files(package) == edited, "sources are not rewritten by a re-render"
     rendered = [documents(text.decode())[0] for text in after.values()]

@@ -1,15 +1,18 @@
-"""Property-based fuzzing of the KRM function with mutated valid inputs (issue 6).
+"""Property-based fuzzing of every entry point with mutated valid inputs, and the corpus of past exit-3 inputs.
 
 Each example takes a valid input (the bundled example, a golden case, or a generated fleet namespace),
-applies a few mutations (drop a field, give it another type, duplicate a list entry or an object, rename a
-key, swap two strings, which swaps references) and runs the KRM function on it as kustomize would: a
-ResourceList in, a ResourceList out. Whatever the mutation, the run ends in success or in results that name
-the object they are about (resourceRef); never an internal error (exit 3), a traceback or a hang. A
-successful output, fed back, renders to the same bytes (SPEC §3.1: running on its own output changes nothing).
+applies a few mutations (drop a field, give it another type or a hostile string, duplicate a list entry or
+an object, rename a key, swap two strings, which swaps references) and runs it: through the KRM function as
+kustomize would (a ResourceList in, a ResourceList out), and through `render` (stream and `-o`), `argocd
+generate`, `check`, `plan` and `describe`. Whatever the mutation, the run ends in success or in results that
+name the object they are about (resourceRef), with stderr one line per problem; never an internal error
+(exit 3), a traceback or a hang. A successful output, fed back, renders to the same bytes (SPEC §3.1:
+running on its own output changes nothing), and a folder `render -o` wrote passes `check`.
 
-2,000 examples run in process (a SIGALRM guard turns a hang into a failure), a few through the real
-console script. In CI (CI=true) the examples are derandomised, so a run is reproducible; locally each run
-explores new ones.
+2,000 KRM examples and 300 across the other commands run in process (a SIGALRM guard turns a hang into a
+failure), a few through the real console script. In CI (CI=true) the examples are derandomised, so a run is
+reproducible; locally each run explores new ones. `tests/fuzz_corpus/` keeps every input that ever ended in
+exit 3, each run through the console script on the path it broke.
 """
 
 from __future__ import annotations
@@ -19,13 +22,15 @@ import importlib
 import os
 import signal
 import sys
+from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kustomize_plugin import krm, yamlio
 
-from .conftest import REPO, run_dpf_render
+from .conftest import REPO, run_dpf_render, tool_env
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -86,6 +91,8 @@ REPLACEMENTS: list[Any] = [
     "-bad-",
     10**20,
     {"name": "producer", "interface": "app_iface"},
+    "x\nerror: forged\x1b[31m",  # a name that would forge a line and colour the terminal, printed raw
+    "\u2028\x85\x1b]0;title\x07",
 ]
 # Results that are about the whole input, or about an item that is not an object (and so has no reference).
 GLOBAL_RESULTS = (
@@ -157,7 +164,7 @@ def mutate(docs: list[Any], data: st.DataObject) -> list[str]:
             parent[key].append(copy.deepcopy(parent[key][entry]))
     else:
         names: list[Any] = sorted(
-            {p[-1] for p in every if isinstance(p[-1], str)} | {"unknownField", "name", ""}
+            {p[-1] for p in every if isinstance(p[-1], str)} | {"unknownField", "name", "", "k\nerror: x"}
         )
         new = data.draw(st.sampled_from([*names, 7, True, None, 1.5]), label="new key")
         parent[new] = parent.pop(key)
@@ -267,3 +274,153 @@ def test_mutated_inputs_through_the_console_script(case: tuple[bytes, list[str]]
     assert "Traceback" not in stderr, log
     assert "internal error" not in stderr, log
     check_output(result.stdout.decode(), result.returncode, resource_list=log[-1:] != ["as a YAML stream"])
+
+
+# --------------------------------------------------------------------------------------------------------
+# The corpus: every input that once ended in exit 3, through the path it broke
+
+
+CORPUS = sorted((REPO / "tests" / "fuzz_corpus").glob("*.yaml"))
+CONTROLS = frozenset([*map(chr, range(0x20)), *map(chr, range(0x7F, 0xA0)), "\u2028", "\u2029"]) - {"\n"}
+
+
+def test_the_corpus_covers_every_path() -> None:
+    paths = {yamlio.load_documents(case.read_text(encoding="utf-8"))[0]["path"] for case in CORPUS}
+    assert paths == {"krm", "render", "argocd", "check", "plan", "describe"}
+
+
+@pytest.mark.parametrize("case", CORPUS, ids=[c.stem for c in CORPUS])
+def test_corpus(case: Path, tmp_path: Path) -> None:
+    spec: dict[str, Any] = yamlio.load_documents(case.read_text(encoding="utf-8"))[0]
+    path, args = spec["path"], list(spec.get("args", []))
+    if any(a.startswith("/sys/") for a in args) and not os.path.isdir("/sys"):
+        pytest.skip("needs Linux's /sys")
+    env = tool_env(**spec.get("env", {}))
+    inputs = [str(REPO / p) for p in spec.get("inputs", [])]
+    if "input" in spec:
+        folder = tmp_path / "in"
+        folder.mkdir()
+        (folder / "input.yaml").write_text(spec["input"], encoding="utf-8")
+        inputs.append(str(folder))
+    if path == "krm":
+        done = run_dpf_render(stdin=spec["input"].encode(), env=env, cwd=tmp_path)
+    elif path == "render":
+        done = run_dpf_render("render", *args, *inputs, env=env, cwd=tmp_path)
+    elif path == "argocd":
+        done = run_dpf_render("argocd", "generate", *inputs, env=env, cwd=tmp_path)
+    elif path == "check":
+        rendered = tmp_path / "rendered"
+        written = run_dpf_render("render", *args, *inputs, "-o", str(rendered), cwd=tmp_path)
+        assert written.returncode == 0, written.stderr.decode()
+        for name, target in spec.get("links", {}).items():
+            (rendered / name).symlink_to(target)
+        done = run_dpf_render("check", *args, *inputs, "--against", str(rendered), env=env, cwd=tmp_path)
+    elif path == "plan":
+        done = run_dpf_render("plan", *args, inputs[0], inputs[-1], env=env, cwd=tmp_path)
+    else:
+        assert path == "describe"
+        done = run_dpf_render("describe", *args, *inputs, env=env, cwd=tmp_path)
+    stderr = done.stderr.decode("utf-8", "replace")
+    assert "internal error" not in stderr
+    assert "Traceback" not in stderr
+    assert done.returncode == spec["exit"], stderr
+    assert spec.get("stderr", "") in stderr
+    assert not CONTROLS.intersection(stderr), stderr
+
+
+# --------------------------------------------------------------------------------------------------------
+# The same mutated inputs through the other five paths: render (stream and -o), argocd generate, check, plan
+# and describe, in process. Any exception is what the console script reports as exit 3.
+
+
+COMMANDS = ("render", "render -o", "argocd generate", "check", "plan", "describe")
+PARAMETERS: list[Any] = [
+    None,
+    "[]",
+    '[{"name": "syncWaves", "string": "true"}]',
+    '[{"name": "strict", "string": "yes"}]',
+    '[{"name": "bfbVersions", "map": {"bf-bundle": "2.9.1"}}]',
+    '[{"name": "namespace", "array": ["a"]}]',
+    '[{"name": "nope\\u001b[31m", "string": "x"}]',
+    "[" * 3000 + "]" * 3000,
+    "{not json",
+]
+
+
+def run_command(command: str, folder: Path, text: str, parameters: str | None, flags: list[str]) -> int:
+    """One command in process on the mutated input `text` (a file in `folder`); its exit code, with stdout
+    and stderr checked: stderr one line per problem, stdout empty unless it succeeded (stream modes)."""
+    import contextlib
+    import io
+
+    from kustomize_plugin import argocd, cli
+
+    source = folder / "in" / "input.yaml"
+    source.parent.mkdir(exist_ok=True)
+    source.write_text(text, encoding="utf-8")
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        if command == "render":
+            code = cli.main(["render", *flags, str(source)])
+        elif command == "render -o":
+            code = cli.main(["render", *flags, str(source.parent), "-o", str(folder / "out")])
+            if code == 0:  # what it wrote passes check, and can be written again
+                assert cli.main(["check", *flags, str(source.parent), "--against", str(folder / "out")]) == 0
+                assert cli.main(["render", *flags, str(source.parent), "-o", str(folder / "out")]) == 0
+        elif command == "argocd generate":
+            environ = {"ARGOCD_APP_NAMESPACE": "dpf-operator-system"}
+            if parameters is not None:
+                environ["ARGOCD_APP_PARAMETERS"] = parameters
+            del flags  # the plugin takes its options from the environment only
+            stream, results, code = argocd.generate(str(source.parent), environ)
+            assert bool(stream) == (code == 0) or not yamlio.load_documents(stream)
+            stderr.write(argocd.report_block(results, code, environ))
+        elif command == "check":
+            reference = folder / "reference.yaml"
+            reference.write_text(yamlio.dump_stream(BASES[0]), encoding="utf-8")
+            assert cli.main(["render", str(reference), "-o", str(folder / "committed")]) == 0
+            code = cli.main(["check", *flags, str(source), "--against", str(folder / "committed")])
+        elif command == "plan":
+            reference = folder / "reference.yaml"
+            reference.write_text(yamlio.dump_stream(BASES[0]), encoding="utf-8")
+            code = cli.main(["plan", *flags, str(reference), str(source)])
+        else:
+            code = cli.main(["describe", *flags, str(source)])
+    errors = stderr.getvalue()
+    assert "Traceback" not in errors
+    assert not CONTROLS.intersection(errors), errors
+    if command in ("render", "render -o") and code != 0:
+        assert stdout.getvalue() == ""
+    return code
+
+
+@settings(
+    max_examples=300,
+    deadline=None,
+    derandomize=IN_CI,
+    database=None if IN_CI else settings().database,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+)
+@given(
+    case=mutated_inputs(resource_list=False),
+    command=st.sampled_from(COMMANDS),
+    parameters=st.sampled_from(PARAMETERS),
+    flags=st.lists(
+        st.sampled_from(["--allow-empty", "--keep-inputs", "--sync-waves", "--strict"]), unique=True
+    ),
+)
+def test_mutated_inputs_through_every_command(
+    case: tuple[bytes, list[str]], command: str, parameters: str | None, flags: list[str]
+) -> None:
+    import tempfile
+
+    data, log = case
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, HANG_GUARD_SECONDS)
+    try:
+        with tempfile.TemporaryDirectory() as scratch:
+            code = run_command(command, Path(scratch), data.decode(), parameters, flags)
+        assert code in (0, 1, 2), log
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -61,7 +61,8 @@ def test_names_follow_the_table() -> None:
     assert naming.interface_name("ns", "D", "s", "app_iface", "0123456789", disruptive=False) == (
         "s-app-iface-" + naming.suffix("ns/D/s/app_iface")
     )
-    assert naming.chain_name("ns", "D", "abc", disruptive=True) == "D-" + naming.suffix("ns/D/abc")
+    assert naming.chain_name("ns", "D", "abc") == "D-" + naming.suffix("ns/D/abc")
+    assert naming.chain_name("ns", "D", "") == "D-" + naming.suffix("ns/D")
     assert naming.service_id("D", "s", "0123456789") == "D_s_0123456789"
     assert naming.owner_value("ns", "D") == "ns_D"
 
@@ -108,3 +109,28 @@ def test_longest_names_fit() -> None:
     )
     assert len(naming.service_id(deployment, service, "0" * 10)) <= 63
     assert len(naming.service_version_label(service).split("/", 1)[1]) <= 63
+
+
+# DPF's getInClusterDPUServiceVersionLabelKey hashes types.NamespacedName, whose Go fields carry no json tags,
+# so encoding/json writes them under their Go names in declaration order (Namespace, then Name); the service
+# key follows as a JSON string, each value ended by the encoder's newline. Worked out by hand:
+#   sha256(b'{"Namespace":"dpf","Name":"split"}\n"controller"\n').hexdigest()[:10] == "1f936d78cc"
+#   sha256(b'{"Namespace":"dpf-operator-system","Name":"dpudeployment"}\n"example-in-cluster"\n')[:10]
+#     == "d557db0551"
+@pytest.mark.parametrize(
+    ("namespace", "deployment", "service", "expected"),
+    [
+        ("dpf", "split", "controller", "svc.dpu.nvidia.com/dpuservice-in-cluster-version-1f936d78cc"),
+        (
+            "dpf-operator-system",
+            "dpudeployment",
+            "example-in-cluster",
+            "svc.dpu.nvidia.com/dpuservice-in-cluster-version-d557db0551",
+        ),
+    ],
+    ids=["golden-case", "dpf-e2e-names"],
+)
+def test_in_cluster_version_label_is_dpfs(
+    namespace: str, deployment: str, service: str, expected: str
+) -> None:
+    assert naming.in_cluster_version_label(namespace, deployment, service) == expected

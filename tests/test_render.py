@@ -181,16 +181,19 @@ def test_hash_seed_locale_and_time_zone_do_not_change_the_bytes(seed: str) -> No
 
 def test_render_to_a_folder_writes_one_file_per_object(tmp_path: Path) -> None:
     out = tmp_path / "rendered"
-    out.mkdir()
-    (out / "stale.yaml").write_text("old: file\n")
+    stale = tmp_path / "stale.yaml"
+    stale.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: stale, namespace: x}\n")
+    first = run_dpf_render("render", str(EXAMPLE), str(stale), "-o", str(out))
+    assert first.returncode == 0, first.stderr.decode()
+    assert (out / "x" / "configmap_stale.yaml").exists()
     result = run_dpf_render("render", str(EXAMPLE), "-o", str(out))
     assert result.returncode == 0, result.stderr.decode()
     files = sorted(str(p.relative_to(out)) for p in out.rglob("*.yaml"))
-    assert "stale.yaml" not in files, "the folder is replaced, so stale files disappear"
+    assert "x/configmap_stale.yaml" not in files, "the folder is replaced, so files of objects gone disappear"
     assert len(files) == 9
     assert "dpf-operator-system/dpuset_producer-consumer-rack-a.yaml" in files
     assert all(f.startswith("dpf-operator-system/") for f in files)
-    assert [p.name for p in tmp_path.iterdir()] == ["rendered"], "no staging folders are left behind"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rendered", "stale.yaml"], "no staging folders left"
 
 
 def test_render_refuses_names_that_would_escape_the_folder(tmp_path: Path) -> None:

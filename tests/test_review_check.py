@@ -37,7 +37,7 @@ def committed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Ca
 
 def drift(directory: Path) -> None:
     """One changed, one missing and one extra file."""
-    service = directory / "dpf" / "dpuservice_fw-tl2k9.yaml"
+    (service,) = (directory / "dpf").glob("dpuservice_fw-*.yaml")
     service.write_text(
         service.read_text(encoding="utf-8").replace("rules: strict", "rules: loose"), encoding="utf-8"
     )
@@ -48,7 +48,7 @@ def drift(directory: Path) -> None:
 @pytest.mark.usefixtures("committed")
 def test_clean_tree(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(["check", "input.yaml", "--against", "committed"], capsys)
-    assert (code, out, err) == (0, "OK: committed matches the render of input.yaml (9 files)\n", "")
+    assert (code, out, err) == (0, "OK: committed matches the render of input.yaml (10 files)\n", "")
 
 
 def test_drifted_tree(committed: Path, capsys: pytest.CaptureFixture[str], update_golden: bool) -> None:
@@ -66,7 +66,7 @@ def test_drift_diff_applies_with_git(committed: Path, capsys: pytest.CaptureFixt
     (committed.parent / "fix.patch").write_text(patch, encoding="utf-8")
     subprocess.run(["git", "apply", "fix.patch"], cwd=committed.parent, check=True, capture_output=True)
     code, out, _ = run(["check", "input.yaml", "--against", "committed"], capsys)
-    assert (code, out) == (0, "OK: committed matches the render of input.yaml (9 files)\n")
+    assert (code, out) == (0, "OK: committed matches the render of input.yaml (10 files)\n")
 
 
 def test_crlf_checkout_is_not_drift(committed: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -80,10 +80,10 @@ def test_crlf_checkout_is_not_drift(committed: Path, capsys: pytest.CaptureFixtu
 def test_missing_directory_is_drift(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(["check", "input.yaml", "--against", "elsewhere"], capsys)
     assert code == 1
-    assert out.count("--- /dev/null\n") == 9
+    assert out.count("--- /dev/null\n") == 10  # 9 objects and the marker
     assert "note: elsewhere does not exist\n" in err
     assert err.endswith(
-        "0 changed, 9 missing, 0 extra; update it with `dpf-render render input.yaml -o elsewhere` (and the same options)\n"
+        "0 changed, 10 missing, 0 extra; update it with `dpf-render render input.yaml -o elsewhere` (and the same options)\n"
     )
 
 

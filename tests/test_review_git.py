@@ -192,3 +192,16 @@ def test_done_when_disruptive_change_of_the_example(
         assert f"| -/+ | DPUService | `{name}` → " in out
     code, _, _ = run([*args, "--fail-on-disruptive"], capsys)
     assert code == 2
+
+
+@pytest.mark.usefixtures("repo")
+def test_git_inputs_respect_the_input_size_limit(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A blob over DPF_RENDER_MAX_INPUT_BYTES is refused before it is read, as a file on disk is."""
+    monkeypatch.setenv("DPF_RENDER_MAX_INPUT_BYTES", "1k")
+    code, out, err = run(["plan", "git:HEAD:deploy", "deploy"], capsys)
+    assert code == 1
+    assert out == ""
+    assert "error: git:HEAD:deploy/all.yaml: input is larger than the limit of 1024 bytes" in err
+    assert "error: deploy/all.yaml: input is larger than the limit of 1024 bytes" in err

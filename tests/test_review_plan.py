@@ -24,7 +24,7 @@ CASE_NAMES = sorted(p.name for p in CASES.iterdir() if p.is_dir())
 
 # case: (replaced, updated in place, added, removed, disruptive)
 CLASSES = {
-    "chain-switch-changed": (1, 1, 0, 0, True),
+    "chain-switch-changed": (0, 1, 0, 0, False),  # the chain policy is false: patched in place
     "dpuset-added": (0, 0, 1, 0, False),
     "first-deployment": (0, 0, 7, 0, False),
     "interface-rename": (0, 1, 1, 1, False),

@@ -43,12 +43,19 @@ def alias_bomb(levels: int = 9) -> str:
     return "\n".join(lines) + "\n"
 
 
-HOSTILE: dict[str, tuple[bytes, str]] = {
+# Each case: the input and a piece of dpf-render's own message. None where the message may come from LibYAML
+# instead (its own nesting limit, 1,000 flow levels since 0.2.6, can fire before dpf-render's): the outcome
+# is asserted (exit 1, one line naming the input and the line), never another library's wording.
+HOSTILE: dict[str, tuple[bytes, str | None]] = {
     "alias bomb": (
         ("data:\n" + "".join("  " + line + "\n" for line in alias_bomb().splitlines())).encode(),
         "alias bomb",
     ),
-    "flow nesting": (("a: " + "[" * 50_000 + "]" * 50_000 + "\n").encode(), "nesting deeper than 100 levels"),
+    "flow nesting": (("a: " + "[" * 50_000 + "]" * 50_000 + "\n").encode(), None),
+    "flow nesting below LibYAML's limit": (
+        ("a: " + "[" * 500 + "]" * 500 + "\n").encode(),
+        "nesting deeper than 100 levels",
+    ),
     "block nesting": (
         "".join("  " * i + f"k{i}:\n" for i in range(150)).encode() + b"  " * 150 + b"v\n",
         "nesting deeper than 100 levels",
@@ -83,15 +90,23 @@ HOSTILE: dict[str, tuple[bytes, str]] = {
 
 
 @pytest.mark.parametrize(("data", "message"), HOSTILE.values(), ids=HOSTILE.keys())
-def test_hostile_stream_is_a_clear_error(tmp_path: Path, data: bytes, message: str) -> None:
+def test_hostile_stream_is_a_clear_error(tmp_path: Path, data: bytes, message: str | None) -> None:
     result = run_dpf_render(stdin=data, cwd=tmp_path)
     stderr = result.stderr.decode("utf-8", "replace")
     assert result.returncode == 1, stderr
     assert result.stdout == b""
-    assert message in stderr
-    assert stderr.startswith("error: <stdin>")
-    assert "Traceback" not in stderr
+    assert message is None or message in stderr
+    assert_one_clear_line(stderr, "<stdin>")
+    if message is None:  # whichever limit fired, it names where
+        assert stderr.startswith("error: <stdin>: line 1: "), stderr
     assert not (tmp_path / "pwned").exists()
+
+
+def assert_one_clear_line(stderr: str, source: str) -> None:
+    """One `error:` line naming the input (and the line, for anything the parser could place), no traceback."""
+    assert stderr.count("\n") == 1, stderr
+    assert stderr.startswith(f"error: {source}: "), stderr
+    assert "Traceback" not in stderr
 
 
 @pytest.mark.parametrize("case", ["alias bomb", "duplicate keys", "python tag", "flow nesting"])
@@ -101,9 +116,9 @@ def test_hostile_file_for_render_is_a_clear_error(tmp_path: Path, case: str) -> 
     stderr = result.stderr.decode()
     assert result.returncode == 1, stderr
     assert result.stdout == b""
-    assert stderr.startswith("error: in.yaml:")
-    assert HOSTILE[case][1] in stderr
-    assert "Traceback" not in stderr
+    assert_one_clear_line(stderr, "in.yaml")
+    message = HOSTILE[case][1]
+    assert message is None or message in stderr
 
 
 def resource_list(*items: Any) -> bytes:
@@ -181,8 +196,8 @@ def test_sigterm_during_render_to_a_folder_leaves_it_as_it_was(
     tmp_path: Path, fleet: Path, moment: str
 ) -> None:
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "previous.yaml").write_text("kept: true\n")
+    previous = run_dpf_render("render", str(REPO / "examples" / "producer-consumer"), "-o", str(out))
+    assert previous.returncode == 0, previous.stderr.decode()
     before = tree(out)
     process = start("render", str(fleet), "-o", str(out), cwd=tmp_path)
     deadline = time.monotonic() + 60
@@ -245,6 +260,10 @@ RENDER_ARGS = [
     ["--bfb-version", "a=1", "--bfb-version", "a=2"],
     ["--bfb-version", "broken"],
     ["--bfb-version", "=1"],
+    ["--load-restrictor", "none"],
+    ["--load-restrictor", "LoadRestrictionsRootOnly"],
+    ["--load-restrictor", "sometimes"],
+    ["--load-restrictor=none"],
     ["-n", "a", "-n", "b"],
     ["-o"],
     ["-n", "-o"],
@@ -326,3 +345,133 @@ def test_click_is_not_imported_by_the_krm_function() -> None:
     assert "deepmerge" not in imported
     assert "hashlib" not in imported
     assert "typing" not in imported
+
+
+# --------------------------------------------------------------------------------------------------------
+# User input and environment that once ended in exit 3 ("a bug"): each is a clear exit 1 or 2 now
+
+
+EXAMPLE = REPO / "examples" / "producer-consumer"
+BIG_NUMBERS = {
+    "hex": "0x" + "f" * 4000,
+    "octal": "0" + "7" * 5000,
+    "binary": "0b" + "1" * 15000,
+    "base 60": "1" + ":59" * 3000,
+    "base-60 float": "1" + ":59" * 300 + ".5",
+    "long base 60": "1" + ":5" * 200_000,
+}
+
+
+@pytest.mark.parametrize("number", BIG_NUMBERS.values(), ids=BIG_NUMBERS.keys())
+@pytest.mark.parametrize("mode", ["render", "KRM"])
+def test_numbers_too_big_to_print_are_a_clear_error(tmp_path: Path, number: str, mode: str) -> None:
+    text = OBJECT + f"data: {{k: {number}}}\n"
+    if mode == "render":
+        (tmp_path / "in.yaml").write_text(text)
+        result = run_dpf_render("render", "--allow-empty", "in.yaml", cwd=tmp_path)
+        source = "in.yaml"
+    else:  # a ResourceList that allows an empty render, so the ConfigMap would be written back
+        request = (
+            "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\n"
+            "functionConfig: {apiVersion: dpf-render.io/v1alpha1, kind: DPUDeploymentRender, spec: {allowEmpty: true}}\n"
+            f"items:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {{name: settings}}\n  data: {{k: {number}}}\n"
+        )
+        result = run_dpf_render(stdin=request.encode(), cwd=tmp_path)
+        source = "<stdin>"
+    stderr = result.stderr.decode()
+    assert result.returncode == 1, stderr
+    assert "too many digits" in stderr
+    assert_one_clear_line(stderr, source)
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999999G", "²", "9223372036854775808", "0x10", "-5"])
+@pytest.mark.parametrize("mode", ["render", "KRM", "legacy plugin"])
+def test_unusable_input_cap_is_a_usage_error(tmp_path: Path, value: str, mode: str) -> None:
+    env = tool_env(DPF_RENDER_MAX_INPUT_BYTES=value)
+    if mode == "render":
+        result = run_dpf_render("render", str(EXAMPLE), env=env, cwd=tmp_path)
+    elif mode == "KRM":
+        result = run_dpf_render(stdin=OBJECT.encode(), env=env, cwd=tmp_path)
+    else:
+        config = tmp_path / "plugin-config.yaml"
+        config.write_text(
+            "apiVersion: dpf-render.io/v1alpha1\nkind: DPUDeploymentRender\nmetadata: {name: x}\n"
+        )
+        result = run_dpf_render(str(config), stdin=OBJECT.encode(), env=env, cwd=tmp_path)
+    stderr = result.stderr.decode()
+    assert result.returncode == 2, stderr
+    assert result.stdout == b""
+    assert "DPF_RENDER_MAX_INPUT_BYTES=" in stderr
+    assert "is not a positive byte count" in stderr
+    assert stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("value", ["1000G", "9223372036854775807"])
+def test_huge_input_cap_reads_inputs_without_reserving_it(tmp_path: Path, value: str) -> None:
+    env = tool_env(DPF_RENDER_MAX_INPUT_BYTES=value)
+    rendered = run_dpf_render("render", "--keep-inputs", str(EXAMPLE), env=env, cwd=tmp_path)
+    assert rendered.returncode == 0, rendered.stderr.decode()
+    stream = rendered.stdout
+    krm = run_dpf_render(stdin=stream, env=env, cwd=tmp_path)
+    assert krm.returncode == 0, krm.stderr.decode()
+
+
+def test_deeply_nested_argocd_parameters_are_a_usage_error(tmp_path: Path) -> None:
+    deep = '[{"name": "namespace", "array": ' + "[" * 60_000 + "]" * 60_000 + "}]"
+    for parameters in (
+        deep,
+        "[" * 60_000 + "]" * 60_000,
+        '[{"name": "strict", "array": ' + "[" * 900 + "]" * 900 + "}]",
+    ):
+        env = tool_env(ARGOCD_APP_PARAMETERS=parameters, ARGOCD_APP_NAMESPACE="dpf")
+        result = run_dpf_render("argocd", "generate", str(EXAMPLE), env=env, cwd=tmp_path)
+        stderr = result.stderr.decode()
+        assert result.returncode == 2, stderr
+        assert result.stdout == b""
+        assert "ARGOCD_APP_PARAMETERS" in stderr or "parameter strict" in stderr
+        assert "internal error" not in stderr
+        assert len(stderr) < 2000
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["describe", str(EXAMPLE)],
+        ["describe", "--mermaid", str(EXAMPLE)],
+        ["plan", str(EXAMPLE), str(EXAMPLE)],
+        ["render", str(EXAMPLE)],
+        ["check", str(EXAMPLE), "--against", "nowhere"],
+    ],
+    ids=["describe", "describe --mermaid", "plan", "render", "check"],
+)
+def test_an_ascii_locale_gets_utf8_output(tmp_path: Path, args: list[str]) -> None:
+    """Kubernetes YAML is UTF-8 and so is every report: an ASCII PYTHONIOENCODING must not turn an arrow or a
+    tree line into a crash."""
+    utf8 = run_dpf_render(*args, cwd=tmp_path)
+    ascii_ = run_dpf_render(*args, env=tool_env(PYTHONIOENCODING="ascii", LC_ALL="C"), cwd=tmp_path)
+    assert "internal error" not in ascii_.stderr.decode(), ascii_.stderr.decode()
+    assert (ascii_.returncode, ascii_.stdout, ascii_.stderr) == (utf8.returncode, utf8.stdout, utf8.stderr)
+
+
+def test_an_owner_label_that_is_a_map_is_passed_through(tmp_path: Path) -> None:
+    """A child-kind item whose owner label is not a string is no previous render: it passes through, and KRM
+    mode still answers with a ResourceList."""
+    docs = [yamlio.load_documents(p.read_text()) for p in sorted(EXAMPLE.glob("*.yaml"))]
+    items: list[Any] = [d for group in docs for d in group]
+    odd = {
+        "apiVersion": "provisioning.dpu.nvidia.com/v1alpha1",
+        "kind": "DPUSet",
+        "metadata": {
+            "name": "odd",
+            "namespace": "dpf-operator-system",
+            "labels": {"svc.dpu.nvidia.com/owned-by-dpudeployment": {"a": "b"}},
+        },
+    }
+    result = run_dpf_render(stdin=resource_list(*items, odd), cwd=tmp_path)
+    stderr = result.stderr.decode()
+    assert result.returncode in (0, 1), stderr
+    assert "internal error" not in stderr
+    out = yamlio.load_documents(result.stdout.decode())
+    assert len(out) == 1
+    assert out[0]["kind"] == "ResourceList"
+    assert odd in out[0]["items"]

@@ -48,7 +48,10 @@ def producer_name(output: list[Any]) -> str:
 # id, values, field under the values, DPF's stage (text/template parse or execute), the message's detail
 FAILING: list[tuple[str, dict[str, Any], str, str, str]] = [
     ("missing-service", {"upstream": "{{ .Services.missing.Name }}"}, "upstream", "execute", 'map has no entry for key "missing"'),
-    ("missing-field", {"upstream": "{{ .Services.producer.Port }}"}, "upstream", "execute", 'map has no entry for key "Port"'),
+    ("missing-field", {"upstream": "{{ .Services.producer.Port }}"}, "upstream", "execute", "can't evaluate field Port in type controllers.TemplateDPUServiceConfigurationValuesParams"),
+    # Go's index takes maps, slices and arrays, not structs: DPF cannot index a service's fields.
+    ("index-a-struct", {"upstream": '{{ index .Services "producer" "Name" }}'}, "upstream", "execute", "error calling index: can't index item of type controllers.TemplateDPUServiceConfigurationValuesParams"),
+    ("print-a-struct", {"upstream": '{{ index .Services "producer" }}'}, "upstream", "execute", "the result is a controllers.TemplateDPUServiceConfigurationValuesParams, not a string"),
     ("env-is-not-there", {"home": '{{ env "HOME" }}'}, "home", "parse", 'unsupported construct "env"'),
     ("range", {"all": "{{ range .Services }}x{{ end }}"}, "all", "parse", 'unsupported construct "range"'),
     ("pipeline", {"loud": "{{ .Services.producer.Name | upper }}"}, "loud", "parse", 'unsupported construct "|"'),
@@ -77,7 +80,8 @@ def test_a_template_error_names_the_value_and_renders_nothing(
         f"{VALUES}.{field}",
     )
     assert result.message.startswith(
-        f"failed to template DPUService consumer: failed to {stage} service configuration template: "
+        "failed to template DPUService consumer: failed to template service configuration: "
+        f"failed to {stage} service configuration template: "
     )
     assert detail in result.message
     assert result.condition == "DPUServicesReconciled"

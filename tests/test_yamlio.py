@@ -58,6 +58,22 @@ TRICKY = [
         "\ufffd",
     ),
     *("a" * 128, "a" * 129, "é" * 64, "é" * 65, "{{ .Services.a.Name }}", "http://x:80/a", "a: b\nc: d\n"),
+    # Strings only Kubernetes' Go readers take for something else (tests/test_goresolve.py has the rest).
+    *(
+        "Y",
+        "N",
+        "oN",
+        "1e3",
+        "08",
+        "9887831e50",
+        "0o+17",
+        "0b+1",
+        "1_",
+        "-_1",
+        "._5",
+        "2024-1-2",
+        "2024-1-2 3:4:5",
+    ),
 ]
 # Line separators (U+2028/9) and keys over 128 bytes are left to PyYAML; they stay rare here so that most
 # examples exercise the emitter itself (test_most_documents_take_the_fast_path).
@@ -164,7 +180,11 @@ def test_most_documents_take_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def test_what_the_emitter_leaves_to_pyyaml_is_still_pyyaml_output() -> None:
-    cases = ({"k" * 129: 1}, {"é" * 65: [1]}, {"a\nb": 1}, {"\n": 1}, {"x\ry": {"a": 1}}, {"k": "x\u2028y"})
+    go_look_alikes: dict[str, Any] = {"k" * 129: "y", "1e3": ["08", {"n": "0o17"}]}
+    cases = (
+        *({"k" * 129: 1}, {"é" * 65: [1]}, {"a\nb": 1}, {"\n": 1}, {"x\ry": {"a": 1}}, {"k": "x\u2028y"}),
+        go_look_alikes,
+    )
     for doc in (*cases, {"k": (1, 2)}, "scalar", {"k": {1, 2}}, [{"k" * 130: "a\n"}]):
         try:
             expected = yamlio.pyyaml_dump(doc)

@@ -35,7 +35,7 @@ def generate_chain(revision: DeploymentRevision, chain: ChainRevision) -> dict[s
         "apiVersion": SVC_V1,
         "kind": KIND,
         "metadata": {
-            "annotations": {naming.CHAIN_VERSION_KEY: chain.digest},
+            "annotations": {naming.CHAIN_VERSION_KEY: chain.version},
             "labels": {naming.OWNER_LABEL: revision.owner},
             "name": chain.name,
             "namespace": d.namespace,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .. import naming
+from .. import gojson, naming
 from ..model import SVC_V1
 
 TYPE_CHECKING = False
@@ -57,6 +57,31 @@ def node_selector(revision: DeploymentRevision, service: ServiceRevision) -> dic
     }
 
 
+def chart_source(source: dict[str, Any]) -> dict[str, Any]:
+    """The template's chart source as DPF copies it: ApplicationSource.Path has no omitempty, so DPF always
+    writes `path` ("" when unset); an empty chart or releaseName is left out."""
+    out: dict[str, Any] = {
+        "repoURL": source["repoURL"],
+        "path": source.get("path") or "",
+        "version": source["version"],
+    }
+    for key in ("chart", "releaseName"):
+        if source.get(key):
+            out[key] = source[key]
+    return out
+
+
+def security(service: ServiceRevision) -> dict[str, Any]:
+    """The template's security for a DPU-side service: privileged (true when unset) and SPIFFE when the
+    template opts in (DPF's generateDPUService copies both)."""
+    template_security = service.template.spec.get("security") or {}
+    privileged = template_security.get("privileged")
+    out: dict[str, Any] = {"privileged": PRIVILEGED_DEFAULT if privileged is None else privileged}
+    if template_security.get("spiffe") is not None:
+        out["spiffe"] = template_security["spiffe"]
+    return out
+
+
 def generate_dpuservice(revision: DeploymentRevision, service: ServiceRevision) -> dict[str, Any]:
     d = revision.deployment
     configuration = service.configuration
@@ -65,10 +90,15 @@ def generate_dpuservice(revision: DeploymentRevision, service: ServiceRevision) 
         "labels": {**(daemon.get("labels") or {}), naming.SERVICE_LABEL: service.key},
         "nodeSelector": node_selector(revision, service),
     }
-    for key in ("annotations", "updateStrategy", "resources"):
-        if daemon.get(key):
-            daemon_set[key] = daemon[key]
-    helm_chart: dict[str, Any] = {"source": service.template.spec["helmChart"]["source"]}
+    # As DPF's typed copy writes them (docs/differences-from-dpf.md): an empty map is left out, an empty
+    # updateStrategy (a pointer) is kept, quantities in their canonical form.
+    if daemon.get("annotations"):
+        daemon_set["annotations"] = daemon["annotations"]
+    if daemon.get("updateStrategy") is not None:
+        daemon_set["updateStrategy"] = daemon["updateStrategy"]
+    if daemon.get("resources"):
+        daemon_set["resources"] = {k: gojson.quantity_text(v) for k, v in daemon["resources"].items()}
+    helm_chart: dict[str, Any] = {"source": chart_source(service.template.spec["helmChart"]["source"])}
     if service.values is not None:
         helm_chart["values"] = service.values
     spec: dict[str, Any] = {
@@ -81,17 +111,17 @@ def generate_dpuservice(revision: DeploymentRevision, service: ServiceRevision) 
     if service.interfaces:
         spec["interfaces"] = sorted(name for _, name in service.interfaces)
     if configuration.config_ports is not None:
-        spec["configPorts"] = configuration.config_ports
+        # The API server defaults serviceType before DPF copies the ports.
+        spec["configPorts"] = {"serviceType": gojson.DEFAULT_SERVICE_TYPE, **configuration.config_ports}
     if not service.in_cluster:
         if revision.cluster_selector is not None:
             spec["dpuClusterSelector"] = revision.cluster_selector
-        privileged = service.template.privileged
-        spec["security"] = {"privileged": PRIVILEGED_DEFAULT if privileged is None else privileged}
+        spec["security"] = security(service)
     return {
         "apiVersion": SVC_V1,
         "kind": KIND,
         "metadata": {
-            "annotations": {naming.SERVICE_VERSION_ANNOTATION: service.digest},
+            "annotations": {naming.SERVICE_VERSION_ANNOTATION: service.version},
             "labels": {naming.OWNER_LABEL: revision.owner, naming.SERVICE_LABEL: service.key},
             "name": service.name,
             "namespace": d.namespace,

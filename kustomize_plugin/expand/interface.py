@@ -57,7 +57,7 @@ def generate_interface(
         "apiVersion": SVC_V1,
         "kind": KIND,
         "metadata": {
-            "annotations": {naming.SERVICE_VERSION_ANNOTATION: service.digest},
+            "annotations": {naming.SERVICE_VERSION_ANNOTATION: service.version},
             "labels": {naming.OWNER_LABEL: revision.owner, naming.SERVICE_LABEL: service.key},
             "name": name,
             "namespace": d.namespace,

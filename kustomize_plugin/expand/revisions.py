@@ -7,8 +7,9 @@ DPUServices), then their interfaces, then the chain, whose digest covers the ser
 
 from __future__ import annotations
 
-from .. import gotemplate, naming
+from .. import gojson, gotemplate, naming
 from .. import results as R
+from ..lock import ChainEntry, DeploymentLock, ServiceEntry
 from ..merge import coalesce
 
 TYPE_CHECKING = False
@@ -20,18 +21,26 @@ if TYPE_CHECKING:
     from ..validate.prerequisites import Resolved
 
 
+NEW = "new"  # a new revision: a new name (DPF creates a new object)
+KEEP = "keep"  # the current revision, unchanged
+IN_PLACE = "in-place"  # the current revision, patched in place (same name, new digest)
+
+
 class ServiceRevision:
     __slots__ = (
         "configuration",
+        "decision",
         "digest",
         "disruptive",
         "in_cluster",
         "interfaces",
         "key",
         "name",
+        "rollout",
         "service_id",
         "template",
         "values",
+        "version",
     )
 
     def __init__(self, key: str, template: Template, configuration: Configuration) -> None:
@@ -39,40 +48,63 @@ class ServiceRevision:
         self.template = template
         self.configuration = configuration
         self.values: Any = None  # merged helm values, None when neither side has any
-        self.digest = ""
-        self.disruptive = configuration.apply_node_effect
+        self.digest = ""  # of the content, as dpf-render computes it
+        self.version = ""  # the dpuservice-version written: the digest, or the locked one for a kept revision
+        self.disruptive = configuration.apply_node_effect  # the configured upgrade policy
         self.in_cluster = bool(configuration.deploy_in_cluster)
         self.name = ""
         self.service_id = ""
         self.interfaces: list[tuple[Interface, str]] = []  # (interface, DPUServiceInterface name)
+        self.decision = NEW
+        self.rollout = False  # this revision rolls out with the node effect (DPF's hasDisruptiveChanges)
 
 
 class ChainRevision:
-    __slots__ = ("digest", "disruptive", "name", "switches")
+    __slots__ = ("decision", "digest", "disruptive", "name", "rollout", "switches", "version")
 
-    def __init__(self, switches: list[dict[str, Any]], digest: str, disruptive: bool, name: str) -> None:
+    def __init__(self, switches: list[dict[str, Any]], digest: str, disruptive: bool) -> None:
         self.switches = switches  # DPUServiceChain switches: service ports already turned into selectors
         self.digest = digest
-        self.disruptive = disruptive
-        self.name = name
+        self.version = digest
+        self.disruptive = disruptive  # the chain's own upgrade policy
+        self.name = ""
+        self.decision = NEW
+        self.rollout = False
 
 
 class DeploymentRevision:
-    """Everything the builders need for one DPUDeployment."""
+    """Everything the builders need for one DPUDeployment, and the lock that records it."""
 
-    __slots__ = ("chain", "cluster_selector", "deployment", "owner", "resolved", "services")
+    __slots__ = (
+        "chain",
+        "cluster_selector",
+        "deployment",
+        "lock",
+        "locked",
+        "owner",
+        "resolved",
+        "services",
+    )
 
-    def __init__(self, deployment: Deployment, resolved: Resolved) -> None:
+    def __init__(self, deployment: Deployment, resolved: Resolved, locked: DeploymentLock | None) -> None:
         self.deployment = deployment
         self.resolved = resolved
         self.owner = naming.owner_value(deployment.namespace, deployment.name)
         self.services: list[ServiceRevision] = []
         self.chain: ChainRevision | None = None
         self.cluster_selector = aggregate_cluster_selector(deployment)
+        self.locked = locked  # the lock among the inputs, if any
+        self.lock = DeploymentLock(deployment.namespace, deployment.name)  # the lock after this render
 
     @property
     def disruptive(self) -> bool:
-        return any(s.disruptive for s in self.services) or bool(self.chain and self.chain.disruptive)
+        """DPF's hasDisruptiveChanges: some revision rolls out with the node effect (applyOnLabelChange)."""
+        return any(s.rollout for s in self.services) or bool(self.chain and self.chain.rollout)
+
+    @property
+    def stale(self) -> bool:
+        """The lock among the inputs does not record this render."""
+        return self.locked is not None and not self.lock.same_as(self.locked)
 
 
 def aggregate_cluster_selector(d: Deployment) -> dict[str, Any] | None:
@@ -94,11 +126,12 @@ def aggregate_cluster_selector(d: Deployment) -> dict[str, Any] | None:
 
 
 def plan_revisions(
-    d: Deployment, resolved: Resolved, order: list[str]
+    d: Deployment, resolved: Resolved, order: list[str], locked: DeploymentLock | None = None
 ) -> tuple[DeploymentRevision | None, list[Result]]:
     out: list[Result] = []
-    revision = DeploymentRevision(d, resolved)
+    revision = DeploymentRevision(d, resolved, locked)
     ns = d.namespace
+    entries = locked.services if locked is not None else {}
     by_key: dict[str, ServiceRevision] = {}
     for key in order:
         service = ServiceRevision(key, resolved.templates[key], resolved.configurations[key])
@@ -107,12 +140,12 @@ def plan_revisions(
         if any(dep not in by_key for dep in depends):
             continue  # a dependency failed to template (reported there): this one has no names to use
         if depends and config_values is not None:
-            data = {"Services": {dep: {"Name": by_key[dep].name, "Namespace": ns} for dep in depends}}
+            data = {"Services": {dep: service_params(by_key[dep].name, ns) for dep in depends}}
             config_values, problems = render_values(service.configuration, config_values, data)
             for field, message in problems:
                 out.append(
                     R.error(
-                        f"failed to template DPUService {key}: {message}",
+                        f"failed to template DPUService {key}: failed to template service configuration: {message}",
                         service.configuration.source.ref,
                         field,
                         condition=R.SERVICES_RECONCILED,
@@ -121,21 +154,11 @@ def plan_revisions(
             if problems:
                 continue
         service.values = coalesce(config_values, service.template.values)
-        service.digest = naming.digest(
-            service.configuration.digest_spec(config_values), service.template.spec
-        )
-        service.name = naming.dpuservice_name(ns, d.name, key, service.digest, disruptive=service.disruptive)
-        service.service_id = naming.service_id(d.name, key, service.digest)
-        if not service.in_cluster:
-            service.interfaces = [
-                (
-                    interface,
-                    naming.interface_name(
-                        ns, d.name, key, interface.name, service.digest, disruptive=service.disruptive
-                    ),
-                )
-                for interface in service.configuration.interfaces
-            ]
+        encoded = _encoded(service, config_values, out)
+        if encoded is None:
+            continue
+        service.digest = gojson.digest_of(*encoded)
+        decide_service(revision, service, entries.get(key))
         by_key[key] = service
         revision.services.append(service)
     if out:
@@ -143,10 +166,161 @@ def plan_revisions(
     if d.switches is not None:
         revision.chain, found = plan_chain(d, by_key)
         out.extend(found)
+        if revision.chain is not None:
+            decide_chain(revision, revision.chain, by_key, locked.chain if locked is not None else None)
     out.extend(R.error(problem, d.source.ref, "metadata.name") for problem in _name_problems(revision))
     if R.has_errors(out):
         return None, out
+    record_lock(revision)
     return revision, out
+
+
+def decide_service(
+    revision: DeploymentRevision, service: ServiceRevision, entry: ServiceEntry | None
+) -> None:
+    """Keep, patch in place, or mint a new revision, as DPF's reconcileDPUServices decides against live objects.
+
+    DPF (internal/dpuservice/controllers/dpudeployment_controller_dpuservice.go): a live revision whose version
+    annotation equals the new digest is current and kept; otherwise a disruptive service (applyNodeEffect)
+    gets a new object and the node effect, a non-disruptive one patches its youngest revision in place; with
+    no live revision, a new object is created, with the node effect when the service is disruptive. The lock
+    entry stands for the live revision.
+    """
+    d = revision.deployment
+    ns, key = d.namespace, service.key
+    if entry is not None and entry.digest == service.digest:
+        service.decision, service.name, service.version = KEEP, entry.name, entry.version
+        service.rollout = entry.rollout
+    elif entry is not None and not service.disruptive:
+        service.decision, service.name, service.version = IN_PLACE, entry.name, service.digest
+    else:
+        service.decision, service.version = NEW, service.digest
+        service.name = naming.dpuservice_name(ns, d.name, key, service.digest, disruptive=service.disruptive)
+        service.rollout = service.disruptive
+    service.service_id = naming.service_id(d.name, key, service.version)
+    if service.in_cluster:
+        return
+    kept = entry.interfaces if entry is not None and service.decision != NEW else {}
+    service.interfaces = [
+        (
+            interface,
+            kept.get(interface.name)
+            or naming.interface_name(
+                ns, d.name, key, interface.name, service.digest, disruptive=service.disruptive
+            ),
+        )
+        for interface in service.configuration.interfaces
+    ]
+
+
+def decide_chain(
+    revision: DeploymentRevision,
+    chain: ChainRevision,
+    services: dict[str, ServiceRevision],
+    entry: ChainEntry | None,
+) -> None:
+    """DPF's reconcileDPUServiceChain: the same three cases as a service, where the chain is disruptive when its
+    own policy says so or a service it selects gets a new disruptive revision (`hasDisruptiveServices`)."""
+    d = revision.deployment
+    referenced = [services[name] for name in _chain_services(d)]
+    services_roll_out = any(s.decision == NEW and s.rollout for s in referenced)
+    if entry is not None and entry.digest == chain.digest:
+        chain.decision, chain.name, chain.version, chain.rollout = (
+            KEEP,
+            entry.name,
+            entry.version,
+            entry.rollout,
+        )
+        return
+    if entry is not None and not (chain.disruptive or services_roll_out):
+        chain.decision, chain.name, chain.version = IN_PLACE, entry.name, chain.digest
+        return
+    chain.decision, chain.version = NEW, chain.digest
+    chain.rollout = chain.disruptive or services_roll_out
+    # The name changes exactly when a new revision is minted: with the chain's own policy, whenever its content
+    # changes; without it, only when a selected disruptive service gets a new revision (a new name).
+    part = (
+        chain.digest if chain.disruptive else ",".join(sorted({s.name for s in referenced if s.disruptive}))
+    )
+    chain.name = naming.chain_name(d.namespace, d.name, part)
+
+
+def _chain_services(d: Deployment) -> list[str]:
+    """The service keys the chain's ports select, each once, in order of first use."""
+    names: dict[str, None] = {}
+    for switch in d.switches or []:
+        for port in switch["ports"]:
+            ref = port.get("service")
+            if ref is not None:
+                names.setdefault(ref["name"], None)
+    return list(names)
+
+
+def record_lock(revision: DeploymentRevision) -> None:
+    """The lock after this render: what is current now, and which revisions roll out with the node effect.
+
+    A revision that rolled out with an earlier change is taken as rolled out once a later change touches the
+    lock (DPF clears applyOnLabelChange when the new revisions are ready; in Git, the next change is the
+    first moment that can be observed). So the flag lasts exactly as long as the change that set it.
+    """
+    locked = revision.locked
+    changed = locked is None or set(locked.services) != {s.key for s in revision.services}
+    changed = changed or any(s.decision != KEEP for s in revision.services)
+    chain = revision.chain
+    if chain is not None:
+        changed = changed or chain.decision != KEEP
+    elif locked is not None and locked.chain is not None:
+        changed = True
+    if changed:
+        for service in revision.services:
+            if service.decision == KEEP:
+                service.rollout = False
+        if chain is not None and chain.decision == KEEP:
+            chain.rollout = False
+    lock = revision.lock
+    if locked is not None:
+        lock.source, lock.ref = locked.source, locked.ref  # written back where it was read from
+    for service in revision.services:
+        lock.services[service.key] = ServiceEntry(
+            service.name,
+            service.digest,
+            version=service.version,
+            interfaces={interface.name: name for interface, name in service.interfaces},
+            rollout=service.rollout,
+        )
+    if chain is not None:
+        lock.chain = ChainEntry(chain.name, chain.digest, version=chain.version, rollout=chain.rollout)
+
+
+SERVICE_PARAMS_TYPE = "controllers.TemplateDPUServiceConfigurationValuesParams"
+
+
+def service_params(name: str, namespace: str) -> gotemplate.GoStruct:
+    """What a template sees of one dependency: DPF's struct of its DPUService's Name and Namespace."""
+    return gotemplate.GoStruct(SERVICE_PARAMS_TYPE, {"Name": name, "Namespace": namespace})
+
+
+def _encoded(service: ServiceRevision, values: Any, out: list[Result]) -> tuple[str, str] | None:
+    """The configuration and template specs as DPF's digest encodes them (docs/digests.md); None, with an
+    error on the object that holds it, for a value the API server or DPF's typed structs would refuse."""
+    documents: list[str] = []
+    for source, encode, spec in (
+        (
+            service.configuration.source,
+            gojson.configuration_spec_json,
+            service.configuration.digest_spec(values),
+        ),
+        (service.template.source, gojson.template_spec_json, service.template.spec),
+    ):
+        try:
+            documents.append(encode(spec))
+        except gojson.GoJSONError as exc:
+            field = (
+                f"spec{exc.path}" if exc.path.startswith("[") else f"spec.{exc.path}" if exc.path else "spec"
+            )
+            message = f"DPF's controller cannot read this value: {exc.message}"
+            out.append(R.error(message, source.ref, field, condition=R.SERVICES_RECONCILED))
+    return (documents[0], documents[1]) if len(documents) == 2 else None
 
 
 def render_values(
@@ -192,20 +366,16 @@ def plan_chain(
     d: Deployment, services: dict[str, ServiceRevision]
 ) -> tuple[ChainRevision | None, list[Result]]:
     out: list[Result] = []
-    hashed: list[dict[str, Any]] = []
     rendered: list[dict[str, Any]] = []
-    disruptive = d.chain_apply_node_effect
     base = (
         "spec.serviceChains.switches"
         if not isinstance(d.source.obj["spec"].get("serviceChains"), list)
         else "spec.serviceChains"
     )
     for i, switch in enumerate(d.switches or []):
-        hashed_ports: list[dict[str, Any]] = []
         rendered_ports: list[dict[str, Any]] = []
         for j, port in enumerate(switch["ports"]):
             if "service" not in port or port.get("service") is None:
-                hashed_ports.append(port)
                 rendered_ports.append({"serviceInterface": port["serviceInterface"]})
                 continue
             ref = port["service"]
@@ -235,8 +405,6 @@ def plan_chain(
                     )
                 )
                 continue
-            disruptive = disruptive or service.disruptive
-            hashed_ports.append({**port, "service": {**ref, "name": service.service_id}})
             selector: dict[str, Any] = {
                 "matchLabels": {
                     naming.SERVICE_ID_LABEL: service.service_id,
@@ -246,13 +414,17 @@ def plan_chain(
             if ref.get("ipam") is not None:
                 selector["ipam"] = ref["ipam"]
             rendered_ports.append({"serviceInterface": selector})
-        hashed.append({**switch, "ports": hashed_ports})
         rendered.append({"ports": rendered_ports, "serviceMTU": switch["serviceMTU"]})
     if out:
         return None, out
-    chain_digest = naming.digest(hashed)
-    name = naming.chain_name(d.namespace, d.name, chain_digest, disruptive=disruptive)
-    return ChainRevision(rendered, chain_digest, disruptive, name), out
+    service_ids = {key: service.service_id for key, service in services.items()}
+    try:
+        digest = gojson.chain_version(d.switches or [], service_ids, deployment=d.name)
+    except gojson.GoJSONError as exc:
+        where = f"{base}{exc.path}" if exc.path.startswith("[") else f"{base}.{exc.path}"
+        message = f"DPF's controller cannot read this value: {exc.message}"
+        return None, [R.error(message, d.source.ref, where, condition=R.CHAINS_RECONCILED)]
+    return ChainRevision(rendered, digest, d.chain_apply_node_effect), out
 
 
 def _name_problems(revision: DeploymentRevision) -> list[str]:

@@ -45,56 +45,80 @@ def parse_git_input(spec: str) -> tuple[str, str]:
 
 
 def read_input_set(
-    spec: str, *, stdin: Any = None, cwd: str | None = None
+    spec: str, *, stdin: Any = None, cwd: str | None = None, confine: bool = True
 ) -> tuple[list[Item], list[Result]]:
-    """Items of one input set: a `git:REV:PATH`, or a file, folder or `-` as `render` reads it."""
+    """Items of one input set: a `git:REV:PATH`, or a file, folder or `-` as `render` reads it.
+
+    Either way each file may hold up to `yamlio.max_input_bytes()`; a larger blob is refused unread.
+    """
     if not is_git_input(spec):
-        return read_paths([spec], stdin=stdin)
+        return read_paths([spec], stdin=stdin, confine=confine)
+    try:
+        max_bytes = yamlio.max_input_bytes()
+    except ValueError as exc:
+        return [], [R.error(str(exc), condition=None)]
     try:
         rev, path = parse_git_input(spec)
         blobs = list_blobs(rev, path, cwd=cwd)
-        contents = read_blobs([oid for oid, _ in blobs], cwd=cwd)
+    except GitInputError as exc:
+        return [], [R.error(f"{spec}: {exc}", condition=R.INPUT)]
+    out: list[Result] = []
+    wanted: list[tuple[str, str]] = []
+    for oid, name, size in blobs:
+        if size > max_bytes:
+            # The words of yamlio.decode, which refuses a file on disk that large.
+            message = f"input is larger than the limit of {max_bytes} bytes (set {yamlio.MAX_BYTES_ENV} to raise it)"
+            out.append(_blob_error(rev, name, message))
+        else:
+            wanted.append((oid, name))
+    try:
+        contents = read_blobs([oid for oid, _ in wanted], cwd=cwd)
     except GitInputError as exc:
         return [], [R.error(f"{spec}: {exc}", condition=R.INPUT)]
     items: list[Item] = []
-    out: list[Result] = []
-    for (_, name), data in zip(blobs, contents, strict=True):
+    for (_, name), data in zip(wanted, contents, strict=True):
         source = f"{GIT_PREFIX}{rev}:{name}"
         try:
-            text = yamlio.decode(data, source=source)
+            text = yamlio.decode(data, source=source, max_bytes=max_bytes)
         except yamlio.YAMLInputError as exc:
-            out.append(
-                R.Result(R.ERROR, exc.message, R.ResourceRef("", "", "", file_path=source), condition=R.INPUT)
-            )
+            out.append(_blob_error(rev, name, exc.message))
             continue
-        found, problems = items_from_text(text, source=source, file_path=source, start=len(items))
+        found, problems = items_from_text(
+            text, source=source, file_path=source, start=len(items), max_bytes=max_bytes
+        )
         items.extend(found)
         out.extend(problems)
     return items, out
 
 
-def list_blobs(rev: str, path: str, *, cwd: str | None = None) -> list[tuple[str, str]]:
-    """(object id, path relative to the working directory) of every input file under `path` at `rev`, sorted."""
-    listing = _git(["ls-tree", "-r", "-z", "--end-of-options", rev, "--", path], cwd=cwd)
+def _blob_error(rev: str, name: str, message: str) -> Result:
+    source = f"{GIT_PREFIX}{rev}:{name}"
+    return R.Result(R.ERROR, message, R.ResourceRef("", "", "", file_path=source), condition=R.INPUT)
+
+
+def list_blobs(rev: str, path: str, *, cwd: str | None = None) -> list[tuple[str, str, int]]:
+    """(object id, path relative to the working directory, size) of every input file under `path` at `rev`,
+    sorted by path."""
+    listing = _git(["ls-tree", "-r", "-l", "-z", "--end-of-options", rev, "--", path], cwd=cwd)
     entries = [entry for entry in listing.split(b"\0") if entry]
     if not entries:
         raise GitInputError(f"no such path in {rev}")
     prefix = os.path.normpath(path)
-    found: list[tuple[str, str]] = []
+    found: list[tuple[str, str, int]] = []
     for entry in entries:
         head, _, raw_name = entry.partition(b"\t")
-        mode, kind, oid = head.decode("ascii").split(" ")
+        mode, kind, oid, size = head.decode("ascii").split()
         name = raw_name.decode("utf-8", "surrogateescape")
         if kind != "blob" or mode not in _BLOB_MODES:
             continue
         if os.path.normpath(name) == prefix:  # PATH names a file: taken whatever its name, as on disk
-            found.append((oid, name))
+            found.append((oid, name, int(size)))
             continue
         below = os.path.relpath(name, prefix).split(os.sep)
         if not name.endswith(SUFFIXES) or any(part.startswith(".") for part in below):
             continue
-        found.append((oid, name))
-    return sorted(found, key=lambda pair: pair[1].encode("utf-8", "surrogateescape"))
+        found.append((oid, name, int(size)))
+    return sorted(found, key=lambda blob: blob[1].encode("utf-8", "surrogateescape"))
 
 
 def read_blobs(oids: list[str], *, cwd: str | None = None) -> list[bytes]:

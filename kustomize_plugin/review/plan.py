@@ -154,12 +154,13 @@ class NodeEffect:
 class DeploymentPlan:
     """The changes of one DPUDeployment's children (or, with owner None, of every other object)."""
 
-    __slots__ = ("changes", "effects", "owner")
+    __slots__ = ("changes", "dpf_notes", "effects", "owner")
 
     def __init__(self, owner: str | None) -> None:
         self.owner = owner
         self.changes: list[Change] = []
         self.effects: list[NodeEffect] = []
+        self.dpf_notes: list[str] = []  # where DPF's controller would do otherwise (no revision lock)
 
     @property
     def title(self) -> str:
@@ -192,6 +193,10 @@ class Plan:
     def disruptive(self) -> bool:
         return any(c.disruptive for c in self.changes) or any(e.disruptive for e in self.effects)
 
+    @property
+    def dpf_notes(self) -> list[str]:
+        return [n for g in self.groups for n in g.dpf_notes]
+
 
 # --------------------------------------------------------------------------------------------------------
 # Building the plan
@@ -203,10 +208,16 @@ def plan_renders(
     *,
     base_revisions: Iterable[DeploymentRevision] = (),
     head_revisions: Iterable[DeploymentRevision] = (),
+    dpf_docs: list[Any] | None = None,
+    dpf_revisions: Iterable[DeploymentRevision] = (),
     base: str = "BASE",
     head: str = "HEAD",
 ) -> Plan:
-    """Classify every object of two renders, then derive what happens on the DPU nodes."""
+    """Classify every object of two renders, then derive what happens on the DPU nodes.
+
+    `dpf_docs` is HEAD rendered with BASE's revisions as the current ones (its revision locks): what DPF's
+    controller would do with BASE live. Where HEAD differs from it, the plan says so.
+    """
     base_info = _revision_info(base_revisions)
     head_info = _revision_info(head_revisions)
     changes = _match(_keyed(base_docs), _keyed(head_docs))
@@ -224,6 +235,9 @@ def plan_renders(
         groups.setdefault(change.owner, DeploymentPlan(change.owner)).changes.append(change)
     for effect, owner in effects:
         groups.setdefault(owner, DeploymentPlan(owner)).effects.append(effect)
+    if dpf_docs is not None:
+        for owner, notes in dpf_differences(base_docs, head_docs, dpf_docs, dpf_revisions).items():
+            groups.setdefault(owner, DeploymentPlan(owner)).dpf_notes.extend(notes)
     for owner in sorted(groups, key=lambda o: (o is None, o or "")):
         group = groups[owner]
         group.changes.sort(key=_change_order)
@@ -349,7 +363,7 @@ def _revision_info(revisions: Iterable[DeploymentRevision]) -> dict[tuple[str, s
         for service in revision.services:
             policy = f"upgradePolicy.applyNodeEffect is {'true' if service.disruptive else 'false'}"
             info = _RevisionInfo(
-                "service digest", service.digest, service.disruptive, policy, service.in_cluster
+                "service digest", service.digest, service.rollout, policy, service.in_cluster
             )
             out[(DPUSERVICE, ns, service.name)] = info
             for _, interface_name in service.interfaces:
@@ -357,13 +371,14 @@ def _revision_info(revisions: Iterable[DeploymentRevision]) -> dict[tuple[str, s
         chain = revision.chain
         if chain is not None:
             out[(CHAIN, ns, chain.name)] = _RevisionInfo(
-                "chain digest", chain.digest, chain.disruptive, _chain_policy(revision)
+                "chain digest", chain.digest, chain.rollout, _chain_policy(revision)
             )
     return out
 
 
 def _chain_policy(revision: DeploymentRevision) -> str:
-    """Why the chain is (not) disruptive: its own upgrade policy, or the disruptive services it selects."""
+    """Why the chain gets a new revision, or not: its own upgrade policy, or the disruptive services it selects
+    (DPF mints a new chain when one of them gets a new disruptive revision)."""
     d = revision.deployment
     if d.chain_apply_node_effect:
         return "serviceChains.upgradePolicy.applyNodeEffect is true"
@@ -375,8 +390,10 @@ def _chain_policy(revision: DeploymentRevision) -> str:
     }
     disruptive = sorted(s.key for s in revision.services if s.disruptive and s.key in selected)
     if disruptive:
-        noun = "service" if len(disruptive) == 1 else "services"
-        return f"its {noun} {', '.join(disruptive)} {'is' if len(disruptive) == 1 else 'are'} disruptive"
+        return (
+            "serviceChains.upgradePolicy.applyNodeEffect is false; it follows the new revisions of the "
+            f"disruptive {'service' if len(disruptive) == 1 else 'services'} it selects ({', '.join(disruptive)})"
+        )
     return "serviceChains.upgradePolicy.applyNodeEffect is false"
 
 
@@ -463,6 +480,87 @@ def _note_interface_renames(changes: list[Change]) -> None:
             note = f"interface renamed {old_iface} → {new_iface}: a renamed interface is always a new DPUServiceInterface"
             removed[0].notes.append(note)
             added[0].notes.append(note)
+
+
+def dpf_differences(
+    base_docs: list[Any],
+    head_docs: list[Any],
+    dpf_docs: list[Any],
+    dpf_revisions: Iterable[DeploymentRevision],
+) -> dict[str | None, list[str]]:
+    """Per DPUDeployment, where HEAD's render renames or drains differently from DPF's controller.
+
+    Without a revision lock, a render cannot know which revision is live, and a few changes come out
+    differently (docs/revisions.md): a flipped upgrade policy renames, a node label that changes for another
+    reason than a new disruptive revision runs the node effect.
+    """
+    decisions = {
+        (kind, r.deployment.namespace, name): decision
+        for r in dpf_revisions
+        for kind, name, decision in _decisions(r)
+    }
+    base, head, dpf = _keyed(base_docs), _keyed(head_docs), _keyed(dpf_docs)
+    names = [{d.identity: d for d in docs.values() if d.owner is not None} for docs in (base, head, dpf)]
+    out: dict[str | None, list[str]] = {}
+    for identity, old in sorted(names[0].items()):
+        new, faithful = names[1].get(identity), names[2].get(identity)
+        if new is None or faithful is None or old.kind == INTERFACE:
+            continue
+        if new.name != old.name and faithful.name == old.name:
+            decision = decisions.get((old.kind, old.namespace, faithful.name), "")
+            why = (
+                "its content did not change"
+                if decision == "keep"
+                else "its upgrade policy patches it in place"
+            )
+            out.setdefault(old.owner, []).append(
+                f"DPF would keep {old.kind} {old.name} and update it in place: {why}"
+            )
+        elif new.name == old.name and faithful.name != old.name:
+            out.setdefault(old.owner, []).append(
+                f"DPF would replace {old.kind} {old.name} by a new revision ({faithful.name})"
+            )
+    pairs = {(o.namespace, o.name): (o, n) for o, n in _dpuset_pairs(base_docs, head_docs) if o and n}
+    for before, faithful in _dpuset_pairs(base_docs, dpf_docs):
+        if before is None or faithful is None or (before.namespace, before.name) not in pairs:
+            continue
+        found = _node_effect(*pairs[(before.namespace, before.name)])
+        expected = _node_effect(before, faithful)
+        runs = found is not None and found[0].runs
+        dpf_runs = expected is not None and expected[0].runs
+        if runs and not dpf_runs:
+            assert found is not None
+            why = ", ".join(_label_change(label) for label in found[0].labels)
+            out.setdefault(before.owner, []).append(
+                f"DPF would not run the node effect ({found[0].action}) on the nodes of DPUSet {before.name}: "
+                f"no revision of this change rolls out with the node effect; the node labels change only "
+                f"because {why}"
+            )
+        elif dpf_runs and not runs:
+            out.setdefault(before.owner, []).append(
+                f"DPF would run the node effect on the nodes of DPUSet {before.name}: a new revision rolls out"
+            )
+    for notes in out.values():
+        notes.append(
+            "A revision lock committed before the change (`dpf-render lock`) makes the render do what DPF "
+            "does: docs/revisions.md"
+        )
+    return out
+
+
+def _decisions(revision: DeploymentRevision) -> Iterable[tuple[str, str, str]]:
+    for service in revision.services:
+        yield DPUSERVICE, service.name, service.decision
+    if revision.chain is not None:
+        yield CHAIN, revision.chain.name, revision.chain.decision
+
+
+def _label_change(label: FieldChange) -> str:
+    if label.old == "(none)":
+        return f"{label.path} is added"
+    if label.new == "(none)":
+        return f"{label.path} is removed"
+    return f"{label.path} changes"
 
 
 # --------------------------------------------------------------------------------------------------------

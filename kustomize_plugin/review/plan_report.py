@@ -44,6 +44,9 @@ def format_text(plan: Plan) -> str:
             following = follow_summary(change)
             if following:
                 lines.append(f"        {following}")
+        if group.dpf_notes:
+            lines.append("  Not what DPF's controller would do:")
+            lines.extend(f"    - {note}" for note in group.dpf_notes)
         lines.append("")
     lines.append("Summary: " + summary_counts(plan) + ".")
     headline, points = verdict(plan)
@@ -126,6 +129,8 @@ def verdict(plan: Plan) -> tuple[str, list[str]]:
         points.append(f"new revisions replace {kinds}")
     disruptive = len(changes) - len(calm)
     points.append(f"{_count(disruptive, 'disruptive change')}, {_count(len(calm), 'non-disruptive change')}")
+    if plan.dpf_notes:
+        points.append("not what DPF's controller would do: see the notes under the DPUDeployment")
     return "Disruptive.", points
 
 
@@ -241,7 +246,9 @@ def markdown_context(plan: Plan) -> dict[str, Any]:
             }
             for e in group.effects
         ]
-        groups.append({"title": group.title, "changes": changes, "effects": effects})
+        groups.append(
+            {"title": group.title, "changes": changes, "effects": effects, "dpf_notes": group.dpf_notes}
+        )
     fields = [
         {
             "title": f"{change.kind} {_qualified(change.name, change, change.owner is None)}",

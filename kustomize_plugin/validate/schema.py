@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from .. import model
+from .. import lock, model
 from .. import results as R
 
 TYPE_CHECKING = False
@@ -624,7 +624,9 @@ SCHEMAS: dict[str, dict[str, Any]] = {
 
 # Kinds dpf-render expands: unknown fields in them are reported. Not DPUFlavor: newer flavors carry fields
 # (scalableFunctions, packages, systemdServices) that the stored CRD lacks.
-STRICT_KINDS = frozenset({model.DEPLOYMENT, model.TEMPLATE, model.CONFIGURATION})
+SCHEMAS[lock.KIND] = _root(lock.SCHEMA_SPEC, spec_required=True)
+
+STRICT_KINDS = frozenset({model.DEPLOYMENT, model.TEMPLATE, model.CONFIGURATION, lock.KIND})
 
 # --------------------------------------------------------------------------------------------------------
 # Object names (apimachinery's validation messages)

@@ -1,0 +1,133 @@
+"""The revision lock as an object that travels with the inputs: written by `dpf-render lock`, read by every
+mode, never applied (dropped from final manifests, local-config in KRM modes), checked by `check`."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from kustomize_plugin import yamlio
+
+from .conftest import PRODUCER_CONSUMER, run_dpf_render
+
+LOCK_KIND = "DPUDeploymentLock"
+
+
+def objects(data: bytes) -> list[dict[str, Any]]:
+    docs: list[dict[str, Any]] = yamlio.load_documents(data.decode())
+    return docs
+
+
+def example(tmp_path: Path) -> Path:
+    folder = tmp_path / "deploy"
+    shutil.copytree(PRODUCER_CONSUMER, folder, ignore=shutil.ignore_patterns(".expected", "README.md"))
+    return folder
+
+
+def set_rate(folder: Path, rate: int) -> None:
+    path = folder / "dpuserviceconfigurations.yaml"
+    path.write_text(path.read_text().replace("rate: 5000", f"rate: {rate}"))
+
+
+def test_lock_prints_one_local_config_lock_per_deployment(tmp_path: Path) -> None:
+    done = run_dpf_render("lock", str(example(tmp_path)))
+    assert done.returncode == 0, done.stderr
+    (lock,) = objects(done.stdout)
+    assert (lock["apiVersion"], lock["kind"]) == ("dpf-render.io/v1alpha1", LOCK_KIND)
+    assert lock["metadata"] == {
+        "annotations": {"config.kubernetes.io/local-config": "true"},
+        "name": "producer-consumer",
+        "namespace": "dpf-operator-system",
+    }
+    assert sorted(lock["spec"]["services"]) == ["consumer", "producer"]
+    assert set(lock["spec"]["chain"]) >= {"name", "digest"}
+
+
+def test_a_fresh_lock_changes_no_name_and_never_reaches_the_output(tmp_path: Path) -> None:
+    folder = example(tmp_path)
+    before = run_dpf_render("render", str(folder))
+    done = run_dpf_render("lock", str(folder), "-o", str(folder / "dpf-render.lock.yaml"))
+    assert done.returncode == 0, done.stderr
+    after = run_dpf_render("render", str(folder))
+    assert after.returncode == 0, after.stderr
+    assert after.stderr == b""
+    assert LOCK_KIND.encode() not in after.stdout
+    assert [d["metadata"]["name"] for d in objects(after.stdout)] == [
+        d["metadata"]["name"] for d in objects(before.stdout)
+    ]
+
+
+def test_a_stale_lock_is_a_warning_for_render_and_an_error_for_check(tmp_path: Path) -> None:
+    folder = example(tmp_path)
+    assert run_dpf_render("lock", str(folder), "-o", str(folder / "dpf-render.lock.yaml")).returncode == 0
+    rendered = tmp_path / "rendered"
+    set_rate(folder, 6000)
+    done = run_dpf_render("render", str(folder), "-o", str(rendered))
+    assert done.returncode == 0, done.stderr
+    assert b"warning:" in done.stderr
+    assert b"the revision lock is out of date (" in done.stderr
+    assert b"service producer digest" in done.stderr
+    check = run_dpf_render("check", str(folder), "--against", str(rendered))
+    assert check.returncode == 1
+    assert b"error:" in check.stderr
+    assert b"out of date" in check.stderr
+    assert run_dpf_render("lock", str(folder), "-o", str(folder / "dpf-render.lock.yaml")).returncode == 0
+    check = run_dpf_render("check", str(folder), "--against", str(rendered))
+    assert check.returncode == 0, check.stderr
+
+
+def test_lock_replaces_only_a_file_of_locks(tmp_path: Path) -> None:
+    folder = example(tmp_path)
+    target = folder / "dpudeployment.yaml"
+    original = target.read_bytes()
+    done = run_dpf_render("lock", str(folder), "-o", str(target))
+    assert done.returncode == 2
+    assert b"holds objects other than revision locks" in done.stderr
+    assert target.read_bytes() == original
+    assert run_dpf_render("lock", str(folder), "-o", "").returncode == 2
+
+
+def test_the_krm_function_keeps_the_lock_as_local_config_updated_in_place(tmp_path: Path) -> None:
+    folder = example(tmp_path)
+    lock = objects(run_dpf_render("lock", str(folder)).stdout)[0]
+    lock["metadata"]["annotations"]["config.kubernetes.io/path"] = "dpf-render.lock.yaml"
+    set_rate(folder, 6000)
+    items = [d for p in sorted(folder.glob("*.yaml")) for d in objects(p.read_bytes())]
+    resource_list = {"apiVersion": "config.kubernetes.io/v1", "kind": "ResourceList", "items": [*items, lock]}
+    done = run_dpf_render(stdin=yamlio.dump_document(resource_list).encode())
+    assert done.returncode == 0, done.stderr
+    out = objects(done.stdout)[0]["items"]
+    (updated,) = [i for i in out if i["kind"] == LOCK_KIND]
+    assert updated["metadata"]["annotations"] == {
+        "config.kubernetes.io/local-config": "true",
+        "config.kubernetes.io/path": "dpf-render.lock.yaml",
+    }
+    assert updated["spec"]["services"]["producer"]["digest"] != lock["spec"]["services"]["producer"]["digest"]
+    producer = next(
+        i for i in out if i["kind"] == "DPUService" and i["metadata"]["name"].startswith("producer")
+    )
+    assert updated["spec"]["services"]["producer"]["name"] == producer["metadata"]["name"]
+
+
+def test_a_broken_lock_is_an_error_naming_the_field(tmp_path: Path) -> None:
+    folder = example(tmp_path)
+    lock = objects(run_dpf_render("lock", str(folder)).stdout)[0]
+    lock["spec"]["services"]["producer"]["digest"] = "not-a-digest"
+    lock["spec"]["services"]["producer"]["nmae"] = "typo"
+    (folder / "dpf-render.lock.yaml").write_text(yamlio.dump_document(lock))
+    done = run_dpf_render("render", str(folder))
+    assert done.returncode == 1
+    assert b"spec.services.producer.digest" in done.stderr
+    assert b"spec.services.producer.nmae" in done.stderr
+    assert done.stdout == b""
+
+
+def test_a_lock_without_its_deployment_is_reported(tmp_path: Path) -> None:
+    folder = example(tmp_path)
+    lock = objects(run_dpf_render("lock", str(folder)).stdout)[0]
+    lock["metadata"]["name"] = "elsewhere"
+    (folder / "dpf-render.lock.yaml").write_text(yamlio.dump_document(lock))
+    done = run_dpf_render("render", str(folder))
+    assert done.returncode == 0, done.stderr
+    assert b"no DPUDeployment dpf-operator-system/elsewhere among the inputs" in done.stderr
