@@ -219,3 +219,11 @@ def test_the_github_actions_example_runs_the_committed_single_file(single_file: 
     run(["dpf-render", "render", "deploy", "-o", "rendered"], cwd=repo, env=env)
     for step in ("Render", "Check drift"):
         run(["bash", "-ec", workflow_step(step)], cwd=repo, env=env)
+
+
+def test_the_single_file_benchmark_runs() -> None:
+    # docs/install.md quotes its full run; the quick one keeps the script working.
+    done = run([sys.executable, str(REPO / "scripts" / "bench_zipapp.py"), "--quick"])
+    rows = [line for line in done.stdout.splitlines() if line.startswith("|")]
+    assert len(rows) == 8, done.stdout  # header, rule, baseline, four cold starts, throughput
+    assert not any("exit " in row for row in rows), done.stdout
