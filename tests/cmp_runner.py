@@ -370,14 +370,14 @@ class Release:
     - `whole_repo`: 2.6 and 2.7 sent discovery only the app folder and ran it at its root
       (util/app/discovery/discovery.go v2.6.0:134 `SendRepoStream(ctx, repoPath, repoPath, …)` with the
       app path as repoPath); 2.8 sends the repository and runs discovery in the app folder (v2.8.0:134,
-      cmpserver/plugin/plugin.go v2.8.0:319-367, argo-cd#13946).
+      cmpserver/plugin/plugin.go v2.8.0:319-367).
     - `asks_config_first`: before 2.13 cmpSupports always ran MatchRepository, and a plugin without discovery
       answered (false, false), which a named plugin accepts (discovery.go v2.6.0:175, plugin.go v2.6.0:329).
       2.13 asks CheckPluginConfiguration first: no discovery configured means yes when named, no otherwise,
-      without sending the repository (discovery.go v2.13.0:176-183, argo-cd#18053 and #20196; 2.13.0-rc1
-      and rc2 lacked #20196 and let such a plugin claim unnamed apps: not claimed here).
+      without sending the repository (discovery.go v2.13.0:176-182; the release candidates 2.13.0-rc1 and
+      rc2, discovery.go v2.13.0-rc1:176-179, let such a plugin claim unnamed apps too: not claimed here).
     - Every release runs discovery for a named plugin that has discovery rules and refuses it when they do
-      not match or fail (discovery.go v2.6.0:170-184, v3.4.0:203-220).
+      not match or fail (discovery.go v2.6.0:163-185, v3.4.0:198-219).
     - The error texts (discovery.go v2.6.0:103 `%v`, v2.8.0:103 `%q`, v3.2.0:106 "could not", v3.4.0:108 with
       the cause) and how the repo-server wraps them (reposerver/repository/repository.go v2.6.0:1336
       "plugin sidecar failed.", v3.2.0:1545 `CMP processing failed for application %q`).
