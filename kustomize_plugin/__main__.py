@@ -7,6 +7,8 @@ import os
 import sys
 
 LEGACY_CONFIG_ENV = "KUSTOMIZE_PLUGIN_CONFIG_STRING"  # set by kustomize for legacy exec plugins only
+# Set by the shell completion scripts (click's protocol), which run dpf-render without arguments.
+COMPLETE_ENV = "_DPF_RENDER_COMPLETE"
 
 
 def is_legacy_call(args: list[str]) -> bool:
@@ -30,7 +32,11 @@ def main() -> None:
     gc.disable()
     args = sys.argv[1:]
     try:
-        if not args and not os.environ.get(LEGACY_CONFIG_ENV):
+        if COMPLETE_ENV in os.environ:
+            from .cli import main as cli_main
+
+            code = cli_main(args)
+        elif not args and not os.environ.get(LEGACY_CONFIG_ENV):
             from .krm import main as krm_main
 
             code = krm_main()
@@ -40,6 +46,8 @@ def main() -> None:
             code = legacy_main(args)
         elif (rendered := _render_without_click(args)) is not None:
             code = rendered
+        elif (discovered := _discover_without_click(args)) is not None:
+            code = discovered
         else:
             from .cli import main as cli_main
 
@@ -75,6 +83,15 @@ def _render_without_click(args: list[str]) -> int | None:
     from .output import render_command
 
     return render_command(parsed.paths, parsed.config, parsed.output_dir)
+
+
+def _discover_without_click(args: list[str]) -> int | None:
+    """`argocd discover [APP_DIR]` without click: Argo CD runs it for every Application that names no plugin."""
+    if args[:2] != ["argocd", "discover"] or len(args) > 3 or any(a.startswith("-") for a in args[2:]):
+        return None
+    from .argocd_discovery import main as discover_main
+
+    return discover_main(args[2] if len(args) == 3 else ".")
 
 
 def _exit(code: int) -> None:

@@ -211,9 +211,19 @@ def build_kustomization(path: str, environ: Mapping[str, str]) -> tuple[str | No
             env["HOME"] = scratch
         _Running.scratch = scratch
         try:
-            _Running.process = subprocess.Popen(
-                command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
-            )
+            # A SIGTERM that arrives while kustomize is being started would find no process to stop and leave
+            # it running: hold the signal until the process is noted (kustomize itself starts with our mask).
+            mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+            try:
+                _Running.process = subprocess.Popen(
+                    command,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    env=env,
+                    preexec_fn=lambda: signal.pthread_sigmask(signal.SIG_SETMASK, mask),  # noqa: PLW1509
+                )
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, mask)
             stdout, stderr = _Running.process.communicate()
             code = _Running.process.returncode
         finally:

@@ -123,8 +123,45 @@ class _Commands(click.Group):
         return super().get_command(ctx, cmd_name)
 
 
+def version_text() -> str:
+    """The version, the DPF API versions and kinds dpf-render reads and writes, and the YAML library in use."""
+    import yaml
+
+    from . import emit, model
+
+    def by_api(pairs: Any) -> list[str]:
+        grouped: dict[str, list[str]] = {}
+        for api_version, kind in pairs:
+            grouped.setdefault(api_version, []).append(kind)
+        return [f"{api} {', '.join(kinds)}" for api, kinds in grouped.items()]
+
+    reads = by_api(sorted(model.INPUT_KINDS, key=lambda p: (p[0] != model.SVC_V1, p)))
+    # The builders under expand/ write DPUSets as provisioning objects, the rest as svc objects.
+    written = [(model.PROVISIONING_V1 if k == "DPUSet" else model.SVC_V1, k) for k in emit.KIND_ORDER]
+    writes = by_api(written)
+    libyaml = "LibYAML" if yaml.__with_libyaml__ else "pure Python"
+    lines = [f"dpf-render {__version__}"]
+    lines += [("reads:  " if i == 0 else " " * 8) + line for i, line in enumerate(reads)]
+    lines += [("writes: " if i == 0 else " " * 8) + line for i, line in enumerate(writes)]
+    lines.append(f"python {sys.version.split()[0]}, PyYAML {yaml.__version__} ({libyaml})")
+    return "\n".join(lines) + "\n"
+
+
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(version_text(), nl=False)
+        ctx.exit()
+
+
 @click.group(cls=_Commands, context_settings=_CONTEXT, invoke_without_command=False)
-@click.version_option(__version__, prog_name="dpf-render")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the version and the DPF API versions and kinds read and written, and exit.",
+)
 @click.option("--debug", is_flag=True, hidden=True, help="Show a traceback on internal errors.")
 def cli(debug: bool) -> None:
     """Expand NVIDIA DPF DPUDeployments offline into the objects DPF's controller would create.
@@ -139,7 +176,7 @@ def cli(debug: bool) -> None:
 
 
 @cli.command(context_settings=_CONTEXT)
-@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...", type=click.Path())
 @click.option(
     "--output",
     "-o",

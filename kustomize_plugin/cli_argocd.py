@@ -24,7 +24,7 @@ def argocd() -> None:
 
 
 @argocd.command(context_settings=_CONTEXT)
-@click.argument("path", default=".", required=False, metavar="[APP_DIR]")
+@click.argument("path", default=".", required=False, metavar="[APP_DIR]", type=click.Path(file_okay=False))
 def generate(path: str) -> None:
     """Render an Argo CD app folder (default: the current folder) to manifests on stdout.
 
@@ -54,6 +54,25 @@ def generate(path: str) -> None:
     from . import argocd as adapter
 
     raise SystemExit(adapter.main(path, os.environ))
+
+
+@argocd.command(context_settings=_CONTEXT)
+@click.argument("path", default=".", required=False, metavar="[APP_DIR]", type=click.Path(file_okay=False))
+def discover(path: str) -> None:
+    """Say whether `generate` would find a DPUDeployment in an app folder (plugin discovery).
+
+    Prints the first file that holds one and claims the folder for the auto-discovering plugin
+    (argocd/discover/plugin.yaml); prints nothing otherwise. Reads the folder's YAML and JSON files or,
+    when it holds a kustomization, the local files and folders its resources, bases and components name;
+    runs nothing and fetches nothing. Always exits 0.
+
+    \b
+    Example:
+      dpf-render argocd discover examples/producer-consumer
+    """
+    from . import argocd_discovery
+
+    raise SystemExit(argocd_discovery.main(path))
 
 
 COMMANDS: list[click.Command] = [argocd]

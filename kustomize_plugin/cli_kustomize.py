@@ -59,7 +59,12 @@ def plugin_path(root: str) -> str:
 
 
 def dpf_render_command(executable: str = sys.executable) -> list[str]:
-    """This installation's dpf-render: the console script beside the interpreter, else `python -m`."""
+    """This installation's dpf-render: the single file it runs from, the console script beside the
+    interpreter, else `python -m`."""
+    archive = getattr(globals().get("__loader__"), "archive", None)  # a zipimporter: the single-file build
+    if archive is not None:
+        archive = os.path.abspath(archive)
+        return [archive] if os.access(archive, os.X_OK) else [os.path.abspath(executable), archive]
     script = os.path.join(os.path.dirname(os.path.abspath(executable)), "dpf-render")
     if os.path.isfile(script) and os.access(script, os.X_OK):
         return [script]

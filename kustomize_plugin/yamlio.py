@@ -25,7 +25,21 @@ import re
 import sys
 
 import yaml
-from yaml._yaml import CParser
+
+try:
+    from yaml._yaml import CParser
+except (
+    ImportError
+):  # PyYAML without LibYAML, e.g. the single-file build (docs/install.md): same events, slower
+
+    class CParser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):  # type: ignore[no-redef]
+        """PyYAML's pure-Python reader, scanner and parser, with LibYAML's parser interface."""
+
+        def __init__(self, text: str) -> None:
+            yaml.reader.Reader.__init__(self, text)
+            yaml.scanner.Scanner.__init__(self)
+            yaml.parser.Parser.__init__(self)
+
 
 from . import goresolve
 

@@ -5,7 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x .venv/bin/python ] || python3 -m venv .venv
 # compat mode: a plain path entry instead of an import hook, which would add ~14 ms to every start-up.
-.venv/bin/pip install -q --disable-pip-version-check --config-settings editable_mode=compat -e '.[dev]'
+# The runtime dependencies at the versions every artefact ships with (scripts/requirements-pinned.txt).
+.venv/bin/pip install -q --disable-pip-version-check --config-settings editable_mode=compat \
+    --constraint scripts/requirements-pinned.txt -e '.[dev]'
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy

@@ -1,7 +1,8 @@
-"""A stand-in for argocd-cmp-server: drives a ConfigManagementPlugin's plugin.yaml the way the sidecar does.
+"""A stand-in for argocd-cmp-server and the repo-server's choice of sidecar, as Argo CD 2.6 to 3.5 do them.
 
 No Argo CD runs here, so this follows its source (cmpserver/plugin/plugin.go and config.go,
-reposerver/repository/repository.go, the Application types; /work/shared/reference/ecosystem.md §3):
+util/app/discovery/discovery.go, reposerver/repository/repository.go, the Application types;
+/work/shared/reference/ecosystem.md §3):
 the plugin config is validated as at sidecar start; each request gets a fresh copy of the repository under a
 work dir with file modes reset; discovery is `fileName` (a glob in the app folder), else `find.glob` (with
 `**`), else `find.command` run in the app folder (exit 0 and some output means yes); generation runs `init`
@@ -12,10 +13,15 @@ build environment (`ARGOCD_APP_*`, `KUBE_VERSION`, `KUBE_API_VERSIONS`), the App
 ``"`<command args>` failed exit status N: <trimmed stderr>"``; stdout is split as a YAML or JSON stream,
 empty and null documents skipped, `List` objects unwrapped. On cancellation (Argo CD's timeout) the process
 group gets SIGTERM, then SIGKILL after a grace period.
+
+`RepoServer` picks the sidecar for an Application the way each range of releases in `RELEASES` does: a named
+plugin's socket, checked by its discovery rules when it has any; else the first socket whose discovery
+claims the folder; else, for an Application without a source type, Argo CD's own kustomize/Helm/directory.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import glob
 import json
 import os
@@ -58,6 +64,10 @@ KILL_GRACE_SECONDS = 5.0  # SIGTERM to the group, then SIGKILL (cmpserver/plugin
 
 class PluginConfigError(Exception):
     """plugin.yaml that argocd-cmp-server would refuse at start."""
+
+
+class DiscoveryError(Exception):
+    """A discovery that failed (a find command with a non-zero exit): the repo-server skips the plugin."""
 
 
 class Command:
@@ -113,6 +123,8 @@ class Plugin:
         self.file_name = str(discover.get("fileName") or "")
         self.find_glob = str(find.get("glob") or "")
         self.find_command = Command({k: v for k, v in find.items() if k != "glob"}, "spec.discover.find")
+        # plugin.go isDiscoveryConfigured: a fileName, a glob or a find command (args alone do not count).
+        self.discovery_configured = bool(self.file_name or self.find_glob or find.get("command"))
         self.preserve_file_mode = bool(spec.get("preserveFileMode", False))
         self.static_parameters: list[dict[str, Any]] = list(
             (spec.get("parameters") or {}).get("static") or []
@@ -266,20 +278,36 @@ class CMPServer:
         self.work_root = work_root or Path(tempfile.gettempdir()) / "_cmp_server"
 
     def match(self, repo: Path, app: Application) -> bool:
-        """MatchRepository: does discovery claim the app folder?"""
-        with self._checkout(repo, app) as app_dir:
+        """MatchRepository as Argo CD 2.8 and later send it: does discovery claim the app folder?"""
+        supported, _ = self.match_repository(repo, app)
+        return supported
+
+    def match_repository(self, repo: Path, app: Application, *, whole_repo: bool = True) -> tuple[bool, bool]:
+        """plugin.go matchRepository: (isSupported, isDiscoveryEnabled); a failing find command raises.
+
+        Argo CD 2.8 and later send the whole repository and run discovery in the app folder; 2.6 and 2.7 sent
+        only the app folder and ran discovery at its root (`whole_repo=False`), so nothing outside it exists.
+        """
+        checkout = (
+            self._checkout(repo, app)
+            if whole_repo
+            else _Checkout(self, repo / app.source_path, ".", read_only=False)
+        )
+        with checkout as app_dir:
             plugin = self.plugin
             if plugin.file_name:
-                return bool(glob.glob(os.path.join(app_dir, plugin.file_name), include_hidden=True))
+                return bool(glob.glob(os.path.join(app_dir, plugin.file_name), include_hidden=True)), True
             if plugin.find_glob:
                 pattern = os.path.join(app_dir, plugin.find_glob)
-                return bool(glob.glob(pattern, recursive=True, include_hidden=True))
+                return bool(glob.glob(pattern, recursive=True, include_hidden=True)), True
             if plugin.find_command.argv:
                 outcome = self._run(plugin.find_command.argv, app_dir, app)
                 if outcome.returncode != 0:
-                    raise RuntimeError(f"error running find command: {outcome.error}")
-                return outcome.stdout.strip() != b""
-            return False
+                    raise DiscoveryError(
+                        f"match repository error: error running find command: {outcome.error}"
+                    )
+                return outcome.stdout.strip() != b"", True
+            return False, False
 
     def generate(
         self,
@@ -290,7 +318,7 @@ class CMPServer:
         cancel_when: Callable[[], bool] | None = None,
     ) -> Outcome:
         """GenerateManifest: init, then generate, in the app folder of a fresh copy of `repo`."""
-        if app.plugin_name is not None and app.plugin_name != self.plugin.full_name:
+        if app.plugin_name and app.plugin_name != self.plugin.full_name:
             raise RuntimeError(f"couldn't find cmp-server plugin with name {app.plugin_name!r}")
         with self._checkout(repo, app, read_only=read_only) as app_dir:
             if self.plugin.init.argv:
@@ -332,6 +360,184 @@ class CMPServer:
                     killed = True
         stdout, stderr = process.communicate()
         return Outcome(argv, process.returncode, stdout, stderr, killed=killed)
+
+
+@dataclasses.dataclass(frozen=True)
+class Release:
+    """A range of Argo CD releases that pick a CMP sidecar for an Application the same way.
+
+    What differs, read from argoproj/argo-cd at each release tag (line numbers at the first tag of the range):
+    - `whole_repo`: 2.6 and 2.7 sent discovery only the app folder and ran it at its root
+      (util/app/discovery/discovery.go v2.6.0:134 `SendRepoStream(ctx, repoPath, repoPath, …)` with the
+      app path as repoPath); 2.8 sends the repository and runs discovery in the app folder (v2.8.0:134,
+      cmpserver/plugin/plugin.go v2.8.0:319-367).
+    - `asks_config_first`: before 2.13 cmpSupports always ran MatchRepository, and a plugin without discovery
+      answered (false, false), which a named plugin accepts (discovery.go v2.6.0:175, plugin.go v2.6.0:329).
+      2.13 asks CheckPluginConfiguration first: no discovery configured means yes when named, no otherwise,
+      without sending the repository (discovery.go v2.13.0:176-182; the release candidates 2.13.0-rc1 and
+      rc2, discovery.go v2.13.0-rc1:176-179, let such a plugin claim unnamed apps too: not claimed here).
+    - Every release runs discovery for a named plugin that has discovery rules and refuses it when they do
+      not match or fail (discovery.go v2.6.0:163-185, v3.4.0:198-219).
+    - The error texts (discovery.go v2.6.0:103 `%v`, v2.8.0:103 `%q`, v3.2.0:106 "could not", v3.4.0:108 with
+      the cause) and how the repo-server wraps them (reposerver/repository/repository.go v2.6.0:1336
+      "plugin sidecar failed.", v3.2.0:1545 `CMP processing failed for application %q`).
+    """
+
+    name: str
+    whole_repo: bool
+    asks_config_first: bool
+    named_not_found: str  # format: {name}
+    cause_in_error: bool
+    failed: str  # format: {app}, {error}
+
+    def __str__(self) -> str:
+        return self.name
+
+
+_SIDECAR_FAILED = "plugin sidecar failed. {error}"
+_CMP_FAILED = 'CMP processing failed for application "{app}": {error}'
+RELEASES = (
+    Release(
+        "v2.6-v2.7",
+        whole_repo=False,
+        asks_config_first=False,
+        named_not_found="couldn't find cmp-server plugin with name {name} supporting the given repository",
+        cause_in_error=False,
+        failed=_SIDECAR_FAILED,
+    ),
+    Release(
+        "v2.8-v2.12",
+        whole_repo=True,
+        asks_config_first=False,
+        named_not_found='couldn\'t find cmp-server plugin with name "{name}" supporting the given repository',
+        cause_in_error=False,
+        failed=_SIDECAR_FAILED,
+    ),
+    Release(
+        "v2.13-v3.1",
+        whole_repo=True,
+        asks_config_first=True,
+        named_not_found='couldn\'t find cmp-server plugin with name "{name}" supporting the given repository',
+        cause_in_error=False,
+        failed=_SIDECAR_FAILED,
+    ),
+    Release(
+        "v3.2-v3.3",
+        whole_repo=True,
+        asks_config_first=True,
+        named_not_found='could not find cmp-server plugin with name "{name}" supporting the given repository',
+        cause_in_error=False,
+        failed=_CMP_FAILED,
+    ),
+    Release(
+        "v3.4-v3.5",
+        whole_repo=True,
+        asks_config_first=True,
+        named_not_found='could not find cmp-server plugin with name "{name}" supporting the given repository',
+        cause_in_error=True,
+        failed=_CMP_FAILED,
+    ),
+)
+UNNAMED_NOT_FOUND = "could not find plugin supporting the given repository"  # discovery.go v2.6.0:119
+
+
+class RepoServerOutcome:
+    """What the Application shows: the manifests, or the error text, and which sidecar rendered."""
+
+    def __init__(self, *, error: str | None, sidecar: CMPServer | None, outcome: Outcome | None) -> None:
+        self.error = error
+        self.sidecar = sidecar
+        self.outcome = outcome
+        self.manifests = outcome.manifests if outcome is not None and error is None else []
+
+
+class RepoServer:
+    """argocd-repo-server with its CMP sidecars: picks the plugin for an Application as `release` does."""
+
+    def __init__(self, release: Release, sidecars: Sequence[CMPServer]) -> None:
+        self.release = release
+        # The socket folder, as os.ReadDir lists it: sorted by file name.
+        self.sockets = {f"{s.plugin.full_name}.sock": s for s in sidecars}
+        self.match_requests = 0  # MatchRepository calls: each sends the repository to a sidecar
+
+    def detect(self, repo: Path, app: Application) -> CMPServer:
+        """DetectConfigManagementPlugin: the named plugin's sidecar, else the first whose discovery claims."""
+        name = app.plugin_name or ""
+        if name:
+            supported, cause = self._supports(f"{name}.sock", repo, app, named=True)
+            if supported is None:
+                message = self.release.named_not_found.format(name=name)
+                if cause and self.release.cause_in_error:
+                    message += f": {cause}"
+                raise PluginNotFound(message)
+            return supported
+        cause = None
+        for socket in sorted(self.sockets):
+            supported, cause = self._supports(socket, repo, app, named=False)
+            if supported is not None:
+                return supported
+        raise PluginNotFound(
+            UNNAMED_NOT_FOUND + (f": {cause}" if cause and self.release.cause_in_error else "")
+        )
+
+    def _supports(
+        self, socket: str, repo: Path, app: Application, *, named: bool
+    ) -> tuple[CMPServer | None, str | None]:
+        """discovery.go cmpSupports: the sidecar when it takes the app, else None and the error that decided."""
+        sidecar = self.sockets.get(socket)
+        if sidecar is None:
+            return None, f"error dialing to cmp-server for plugin {socket}: no such file or directory"
+        if self.release.asks_config_first and not sidecar.plugin.discovery_configured:
+            return (sidecar if named else None), None
+        self.match_requests += 1
+        try:
+            supported, enabled = sidecar.match_repository(repo, app, whole_repo=self.release.whole_repo)
+        except DiscoveryError as exc:
+            return None, f"error checking repository support for plugin {socket}: {exc}"
+        if supported or (named and not enabled):
+            return sidecar, None
+        return None, None
+
+    def generate(self, repo: Path, app: Application) -> RepoServerOutcome:
+        """GenerateManifests for an Application whose source is a plugin (`plugin: {…}`)."""
+        try:
+            sidecar = self.detect(repo, app)
+        except PluginNotFound as exc:
+            return RepoServerOutcome(error=self._failed(app, str(exc)), sidecar=None, outcome=None)
+        outcome = sidecar.generate(repo, app)
+        error = None
+        if outcome.error is not None:
+            # cmpserver/plugin/plugin.go generateManifestGeneric, then repository.go generateManifestsCMP.
+            rpc = f"rpc error: code = Unknown desc = error generating manifests: {outcome.error}"
+            error = self._failed(app, f"error generating manifests in cmp: {rpc}")
+        return RepoServerOutcome(error=error, sidecar=sidecar, outcome=outcome)
+
+    def source_type(self, repo: Path, app: Application) -> str:
+        """GetAppSourceType for an Application without a source type: a plugin first, then the folder's files.
+
+        util/app/discovery/discovery.go Discover: an unnamed plugin that claims the folder wins; otherwise a
+        kustomization makes it Kustomize, a Chart.yaml Helm, anything else Directory (plain manifests).
+        """
+        try:
+            self.detect(repo, Application(app.source_path, name=app.name, namespace=app.namespace))
+        except PluginNotFound:
+            folder = repo / app.source_path
+            if any(
+                (folder / name).is_file()
+                for name in ("kustomization.yaml", "kustomization.yml", "Kustomization")
+            ):
+                return "Kustomize"
+            if (folder / "Chart.yaml").is_file():
+                return "Helm"
+            return "Directory"
+        return "Plugin"
+
+    def _failed(self, app: Application, error: str) -> str:
+        return self.release.failed.format(app=app.name, error=error)
+
+
+class PluginNotFound(Exception):
+    """DetectConfigManagementPlugin found no sidecar for the Application."""
 
 
 class _Checkout:

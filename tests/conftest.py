@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -22,6 +25,9 @@ EXAMPLE_INPUT_FILES = (
     "dpuserviceconfigurations.yaml",
 )
 HANG_GUARD = 600  # seconds; only stops a wedged process from holding CI forever, never measures speed
+# The dpf-render that end-to-end tests run: a built wheel's console script or the single-file build
+# (scripts/check-dist.sh sets it), instead of the one installed in this venv.
+EXECUTABLE_ENV = "DPF_RENDER_EXECUTABLE"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -35,10 +41,32 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
 
 
+@functools.cache
+def dpf_render_bin() -> Path:
+    """A folder whose `dpf-render` is the one under test: this venv's, or the one DPF_RENDER_EXECUTABLE names."""
+    given = os.environ.get(EXECUTABLE_ENV)
+    if not given:
+        return Path(sys.executable).parent
+    executable = Path(given).absolute()
+    assert os.access(executable, os.X_OK), f"{EXECUTABLE_ENV}={given} is not an executable file"
+    if executable.resolve().name == "dpf-render":  # a console script, also through pipx's symlink
+        return executable.resolve().parent
+    # Tools find it by that name (kustomize's `path: dpf-render`, kpt's `exec: dpf-render`), and the single
+    # file finds `python3` on PATH, also where a test narrows PATH to this folder.
+    folder = Path(tempfile.mkdtemp(prefix="dpf-render-bin-"))
+    folder.chmod(0o755)  # the Argo CD sidecar tests run it as uid 999
+    (folder / "dpf-render").symlink_to(executable)
+    # The system's first (uid 999 can run it), else whichever is on PATH.
+    python3 = shutil.which("python3", path="/usr/local/bin:/usr/bin:/bin") or shutil.which("python3")
+    if python3 is not None:
+        (folder / "python3").symlink_to(python3)
+    return folder
+
+
 def tool_env(**extra: str) -> dict[str, str]:
     """The environment for running dpf-render and other tools: the venv's scripts first on PATH."""
     env = dict(os.environ)
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    env["PATH"] = f"{dpf_render_bin()}{os.pathsep}{env.get('PATH', '')}"
     env.update(extra)
     return env
 
@@ -48,7 +76,7 @@ def run_dpf_render(
 ) -> subprocess.CompletedProcess[bytes]:
     """Run the installed console script, as kustomize, kpt and Argo CD do."""
     return subprocess.run(
-        [str(Path(sys.executable).parent / "dpf-render"), *args],
+        [str(dpf_render_bin() / "dpf-render"), *args],
         input=stdin,
         capture_output=True,
         env=env if env is not None else tool_env(),

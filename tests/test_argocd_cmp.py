@@ -20,7 +20,18 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from kustomize_plugin import argocd, yamlio
-from tests.cmp_runner import Application, CMPServer, Plugin, require_tool
+from tests.cmp_runner import (
+    RELEASES,
+    UNNAMED_NOT_FOUND,
+    Application,
+    CMPServer,
+    Plugin,
+    Release,
+    RepoServer,
+    RepoServerOutcome,
+    require_tool,
+)
+from tests.conftest import EXECUTABLE_ENV, dpf_render_bin
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -28,8 +39,9 @@ if TYPE_CHECKING:
 REPO = Path(__file__).resolve().parents[1]
 APPS = REPO / "tests" / "argocd_apps"
 PLUGIN_YAML = REPO / "argocd" / "plugin.yaml"
+DISCOVER_PLUGIN_YAML = REPO / "argocd" / "discover" / "plugin.yaml"
 EXAMPLE_APPLICATION = REPO / "argocd" / "example" / "application.yaml"
-VENV_BIN = Path(sys.executable).parent
+VENV_BIN = dpf_render_bin()  # this venv's bin, or the dpf-render under test
 SIDECAR_UID = 999
 SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin"
 GENERATE = "`dpf-render argocd generate` failed"
@@ -66,15 +78,27 @@ def annotations_of(manifest: dict[str, Any]) -> dict[str, str]:
     return dict(manifest["metadata"].get("annotations") or {})
 
 
-# --- plugin.yaml itself -------------------------------------------------------------------------------------
+# --- the two plugin configs ------------------------------------------------------------------------------------
 
 
-def test_plugin_yaml_is_what_the_sidecar_accepts(plugin: Plugin) -> None:
+def test_the_named_plugin_has_no_discovery_rules(plugin: Plugin) -> None:
+    # With rules, Argo CD would refuse the named plugin for every folder they do not match (overlays).
     assert plugin.full_name == "dpf-render"
     assert plugin.generate.argv == ["dpf-render", "argocd", "generate"]
-    assert plugin.find_command.argv, "discovery is a find.command"
-    assert not plugin.file_name
-    assert not plugin.find_glob
+    assert not plugin.discovery_configured
+    assert "discover" not in plugin.raw["spec"]
+
+
+def test_the_discovering_plugin_is_the_named_one_plus_discovery(
+    plugin: Plugin, discover_plugin: Plugin
+) -> None:
+    assert discover_plugin.full_name == "dpf-render-discover"
+    assert discover_plugin.find_command.argv == ["dpf-render", "argocd", "discover"]
+    assert not discover_plugin.file_name
+    assert not discover_plugin.find_glob
+    named = plugin.raw["spec"]
+    discovering = {k: v for k, v in discover_plugin.raw["spec"].items() if k != "discover"}
+    assert discovering == named, "same generate command and parameters in both"
 
 
 def test_announced_defaults_are_the_defaults_generate_applies(plugin: Plugin) -> None:
@@ -90,33 +114,183 @@ def test_every_parameter_has_a_title_and_a_tooltip_naming_its_env(plugin: Plugin
 
 # --- discovery ----------------------------------------------------------------------------------------------
 
+# Every app folder under tests/argocd_apps/ (see its README), and whether generate finds a DPUDeployment there.
+HOLDS_A_DPUDEPLOYMENT = {
+    "plain": True,  # in a nested YAML folder with JSON beside it
+    "kustomize/base": True,
+    "kustomize/overlay": True,  # through its base
+    "components/app": True,  # through a kustomize Component
+    "broken": True,  # claimed: generate then explains what is wrong
+    "unversioned-bfb": True,
+    "empty": False,  # a ConfigMap, a DPUDeploymentRender and a hidden folder do not count
+    "stray-file": False,  # a DPUDeployment file its kustomization does not list
+    "embedded-text": False,  # a DPUDeployment quoted as text in a ConfigMap
+}
 
-@pytest.mark.parametrize(
-    ("app", "claimed"),
-    [
-        ("plain", True),  # the DPUDeployment is in a nested YAML folder with JSON beside it
-        ("kustomize/base", True),
-        ("broken", True),  # discovery claims it; generate then explains what is wrong
-        ("unversioned-bfb", True),
-        # An overlay holds no DPUDeployment itself: such Applications name the plugin.
-        ("kustomize/overlay", False),
-        # A ConfigMap, a DPUDeploymentRender (kind is not DPUDeployment) and a hidden folder do not count.
-        ("empty", False),
-    ],
-)
-def test_discovery_claims_only_folders_that_hold_a_dpudeployment(
-    server: CMPServer, app: str, claimed: bool
+
+@pytest.fixture(scope="module")
+def discover_plugin() -> Plugin:
+    return Plugin(DISCOVER_PLUGIN_YAML)
+
+
+@pytest.fixture
+def discovering(discover_plugin: Plugin, work_root: Path) -> CMPServer:
+    return CMPServer(discover_plugin, sidecar_env={"PATH": f"{VENV_BIN}:{SYSTEM_PATH}"}, work_root=work_root)
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(("app", "holds"), HOLDS_A_DPUDEPLOYMENT.items())
+def test_discovery_claims_exactly_the_folders_generate_finds_a_dpudeployment_in(
+    discovering: CMPServer, app: str, holds: bool
 ) -> None:
-    require_tool("grep", "apt-get install grep")
-    assert server.match(APPS, Application(app, plugin_name=None)) is claimed
+    require_tool("kustomize", "scripts/install-tools.sh installs it")
+    outcome = discovering.generate(APPS, Application(app))
+    refused = outcome.error is not None and "holds no DPUDeployment" in outcome.error
+    assert refused is not holds, outcome.error
+    assert discovering.match(APPS, Application(app)) is holds
 
 
-def test_discovery_finds_a_dpudeployment_in_minified_json(server: CMPServer, tmp_path: Path) -> None:
-    require_tool("grep", "apt-get install grep")
+def test_discovery_fetches_no_remote_base(discovering: CMPServer) -> None:
+    # Nothing to read locally, and nothing fetched: not claimed (an Application can still name the plugin).
+    assert not discovering.match(APPS, Application("remote-base"))
+
+
+def test_discovery_finds_a_dpudeployment_in_minified_json(discovering: CMPServer, tmp_path: Path) -> None:
     (tmp_path / "app").mkdir()
     obj = {"apiVersion": "svc.dpu.nvidia.com/v1alpha1", "kind": "DPUDeployment", "metadata": {"name": "x"}}
     (tmp_path / "app" / "d.json").write_text(json.dumps(obj, separators=(",", ":")))
-    assert server.match(tmp_path, Application("app"))
+    assert discovering.match(tmp_path, Application("app"))
+
+
+def test_discovery_does_not_claim_a_folder_generate_cannot_parse(
+    discovering: CMPServer, tmp_path: Path
+) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "d.yaml").write_text(
+        "kind: DPUDeployment\napiVersion: svc.dpu.nvidia.com/v1alpha1\n: [\n"
+    )
+    assert not discovering.match(tmp_path, Application("app"))
+
+
+def test_discovery_ignores_a_resource_file_kustomize_would_refuse(
+    discovering: CMPServer, tmp_path: Path
+) -> None:
+    # kustomize loads resource files only from inside the kustomization's folder; folders may be anywhere.
+    shutil.copytree(APPS / "kustomize", tmp_path / "kustomize")
+    overlay = tmp_path / "kustomize" / "overlay" / "kustomization.yaml"
+    overlay.write_text("resources:\n- ../base/dpudeployment.yaml\n")
+    assert not discovering.match(tmp_path, Application("kustomize/overlay"))
+    overlay.write_text("resources:\n- ../base\n")
+    assert discovering.match(tmp_path, Application("kustomize/overlay"))
+
+
+# --- which sidecar the repo-server picks, release by release --------------------------------------------------
+
+
+@pytest.fixture
+def sidecars(plugin: Plugin, discover_plugin: Plugin, work_root: Path) -> list[CMPServer]:
+    """Both dpf-render sidecars, as argocd/install with argocd/install/discover sets them up."""
+    env = {"PATH": f"{VENV_BIN}:{SYSTEM_PATH}"}
+    return [CMPServer(p, sidecar_env=env, work_root=work_root) for p in (plugin, discover_plugin)]
+
+
+def rendered_by(result: RepoServerOutcome) -> str:
+    assert result.error is None, result.error
+    assert result.sidecar is not None
+    assert {"DPUSet", "DPUService"} <= set(kinds(result.manifests))
+    return result.sidecar.plugin.full_name
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("release", RELEASES, ids=str)
+@pytest.mark.parametrize("app", ["plain", "kustomize/overlay"])
+def test_a_named_plugin_renders_plain_folders_and_overlays(
+    sidecars: list[CMPServer], release: Release, app: str
+) -> None:
+    require_tool("kustomize", "scripts/install-tools.sh installs it")
+    server = RepoServer(release, sidecars)
+    assert rendered_by(server.generate(APPS, Application(app, plugin_name="dpf-render"))) == "dpf-render"
+    # From 2.13 on a plugin without discovery rules is not even asked: no copy of the repository for it.
+    assert server.match_requests == (0 if release.asks_config_first else 1)
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("release", RELEASES, ids=str)
+@pytest.mark.parametrize("app", ["plain", "kustomize/overlay"])
+def test_an_unnamed_plugin_is_discovered_for_plain_folders_and_overlays(
+    sidecars: list[CMPServer], release: Release, app: str
+) -> None:
+    require_tool("kustomize", "scripts/install-tools.sh installs it")
+    server = RepoServer(release, sidecars)
+    plugin_source = server.generate(APPS, Application(app, plugin_name=""))  # `plugin: {}`
+    no_source_type = server.source_type(APPS, Application(app))
+    if app == "kustomize/overlay" and not release.whole_repo:
+        # 2.6 and 2.7 show discovery only the overlay's own folder, where no DPUDeployment is: name the plugin.
+        assert plugin_source.error == f"plugin sidecar failed. {UNNAMED_NOT_FOUND}"
+        assert no_source_type == "Kustomize"  # Argo CD's own kustomize would apply the raw DPUDeployment
+        return
+    assert rendered_by(plugin_source) == "dpf-render-discover"
+    assert no_source_type == "Plugin"
+
+
+@pytest.mark.parametrize("release", RELEASES, ids=str)
+@pytest.mark.parametrize(("app", "own_type"), [("empty", "Directory"), ("stray-file", "Kustomize")])
+def test_other_apps_are_left_to_argo_cd(
+    sidecars: list[CMPServer], release: Release, app: str, own_type: str
+) -> None:
+    # Neither sidecar claims a folder without a DPUDeployment; the named one never claims unnamed apps.
+    server = RepoServer(release, sidecars)
+    assert server.source_type(APPS, Application(app)) == own_type
+    assert server.generate(APPS, Application(app, plugin_name="")).error is not None
+
+
+REFUSED_NAMED = {
+    "v2.6-v2.7": "plugin sidecar failed. couldn't find cmp-server plugin with name dpf-render-discover "
+    "supporting the given repository",
+    "v2.8-v2.12": 'plugin sidecar failed. couldn\'t find cmp-server plugin with name "dpf-render-discover" '
+    "supporting the given repository",
+    "v2.13-v3.1": 'plugin sidecar failed. couldn\'t find cmp-server plugin with name "dpf-render-discover" '
+    "supporting the given repository",
+    "v3.2-v3.3": 'CMP processing failed for application "dpf-example": could not find cmp-server plugin with '
+    'name "dpf-render-discover" supporting the given repository',
+    "v3.4-v3.5": 'CMP processing failed for application "dpf-example": could not find cmp-server plugin with '
+    'name "dpf-render-discover" supporting the given repository',
+}
+
+
+@pytest.mark.parametrize("release", RELEASES, ids=str)
+def test_a_named_plugin_with_discovery_rules_is_refused_where_they_do_not_match(
+    sidecars: list[CMPServer], release: Release
+) -> None:
+    # Why argocd/plugin.yaml has no rules: naming the discovering plugin for a folder it does not claim fails.
+    server = RepoServer(release, sidecars)
+    result = server.generate(APPS, Application("stray-file", plugin_name="dpf-render-discover"))
+    assert result.error == REFUSED_NAMED[release.name]
+
+
+@pytest.mark.parametrize("release", RELEASES, ids=str)
+def test_a_failing_discovery_refuses_a_named_plugin_and_3_4_says_why(
+    plugin: Plugin, work_root: Path, tmp_path: Path, release: Release
+) -> None:
+    config = tmp_path / "plugin.yaml"
+    raw = {
+        **plugin.raw,
+        "spec": {
+            **plugin.raw["spec"],
+            "discover": {"find": {"command": ["sh", "-c", "echo no >&2; exit 3"]}},
+        },
+    }
+    config.write_text(yamlio.dump_document(raw))
+    server = RepoServer(
+        release, [CMPServer(Plugin(config), sidecar_env={"PATH": SYSTEM_PATH}, work_root=work_root)]
+    )
+    result = server.generate(APPS, Application("plain", plugin_name="dpf-render"))
+    assert result.error is not None
+    assert result.error.endswith("supporting the given repository") is not release.cause_in_error
+    if release.cause_in_error:
+        assert result.error.endswith(
+            'error running find command: `sh -c "echo no >&2; exit 3"` failed exit status 3: no'
+        )
 
 
 # --- generate: plain folders, parameters, plugin env ---------------------------------------------------------
@@ -326,6 +500,14 @@ def sidecar_bin(root: Path) -> Path:
     venv of the system Python of the same version gets this venv's site-packages (its wheels are built for
     that ABI) and a console script written as pip writes them.
     """
+    if os.environ.get(EXECUTABLE_ENV):  # a built dpf-render: it has to run as uid 999 as it is
+        check = [str(VENV_BIN / "dpf-render"), "--version"]
+        done = subprocess.run(
+            check, user=SIDECAR_UID, env={"PATH": SYSTEM_PATH}, capture_output=True, check=False
+        )
+        if done.returncode != 0:
+            pytest.skip(f"uid {SIDECAR_UID} cannot run {check[0]}: {done.stderr.decode(errors='replace')}")
+        return VENV_BIN
     try:
         subprocess.run([sys.executable, "-c", "pass"], user=SIDECAR_UID, check=True, capture_output=True)
     except (OSError, subprocess.CalledProcessError):
@@ -354,14 +536,18 @@ def sidecar_bin(root: Path) -> Path:
     return venv / "bin"
 
 
-@pytest.fixture
-def sidecar_as_999(plugin: Plugin, work_root: Path) -> CMPServer:
+def as_999(plugin: Plugin, work_root: Path) -> CMPServer:
     if os.geteuid() != 0:
         pytest.skip(f"running as uid {os.geteuid()}: dropping to uid {SIDECAR_UID} needs root")
     bin_dir = sidecar_bin(work_root.parent)
     return CMPServer(
         plugin, sidecar_env={"PATH": f"{bin_dir}:{SYSTEM_PATH}"}, uid=SIDECAR_UID, work_root=work_root
     )
+
+
+@pytest.fixture
+def sidecar_as_999(plugin: Plugin, work_root: Path) -> CMPServer:
+    return as_999(plugin, work_root)
 
 
 @pytest.mark.parametrize("app", ["plain", "kustomize/overlay"])
@@ -387,12 +573,18 @@ def owned_by_sidecar() -> set[Path]:
     found: set[Path] = set()
     for place in (tempfile.gettempdir(), "/var/tmp", "/dev/shm"):
         if os.path.isdir(place):
-            found.update(p for p in Path(place).iterdir() if p.lstat().st_uid == SIDECAR_UID)
+            for path in Path(place).iterdir():
+                try:
+                    if path.lstat().st_uid == SIDECAR_UID:
+                        found.add(path)
+                except FileNotFoundError:  # another process's temp file, gone since the listing
+                    continue
     return found
 
 
-def test_uid_999_discovery(sidecar_as_999: CMPServer) -> None:
-    assert sidecar_as_999.match(APPS, Application("plain"))
+@pytest.mark.parametrize(("app", "claimed"), [("plain", True), ("kustomize/overlay", True), ("empty", False)])
+def test_uid_999_discovery(discover_plugin: Plugin, work_root: Path, app: str, claimed: bool) -> None:
+    assert as_999(discover_plugin, work_root).match(APPS, Application(app)) is claimed
 
 
 # --- SIGTERM: Argo CD's timeout ------------------------------------------------------------------------------------
@@ -450,6 +642,39 @@ def test_sigterm_to_dpf_render_alone_takes_kustomize_down_too(tmp_path: Path) ->
     wait_for(lambda: not running(kustomize_pid), "kustomize to stop")
 
 
+RACE = """
+import os, signal, subprocess, sys, time
+from kustomize_plugin import argocd
+
+real = subprocess.Popen
+
+def popen_then_sigterm(*args, **kwargs):
+    process = real(*args, **kwargs)
+    while not os.path.exists(sys.argv[2]):  # kustomize runs
+        time.sleep(0.01)
+    os.kill(os.getpid(), signal.SIGTERM)  # Argo CD's timeout, before dpf-render has noted the process
+    return process
+
+subprocess.Popen = popen_then_sigterm
+sys.exit(argocd.main(sys.argv[1], os.environ))
+"""
+
+
+def test_sigterm_while_kustomize_is_being_started_still_takes_it_down(tmp_path: Path) -> None:
+    script, marker = slow_kustomize(tmp_path / "bin")
+    env = {"PATH": f"{script.parent}:{SYSTEM_PATH}", "ARGOCD_APP_NAMESPACE": "x"}
+    done = subprocess.run(
+        [sys.executable, "-c", RACE, str(APPS / "kustomize" / "overlay"), str(marker)],
+        env=env,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == argocd.EXIT_TERMINATED, done.stderr
+    kustomize_pid = int(marker.read_text())
+    wait_for(lambda: not running(kustomize_pid), "kustomize to stop")
+
+
 def wait_for(condition: Any, what: str) -> None:
     """Poll until `condition()`; a generous bound only so that a broken build fails instead of hanging."""
     deadline = time.monotonic() + 60
@@ -472,7 +697,7 @@ def running(pid: int) -> bool:
 
 
 def test_example_application_names_the_plugin_and_renders(
-    plugin: Plugin, server: CMPServer, tmp_path: Path
+    plugin: Plugin, server: CMPServer, discovering: CMPServer, tmp_path: Path
 ) -> None:
     (application,) = yamlio.load_documents(EXAMPLE_APPLICATION.read_text(encoding="utf-8"))
     source = application["spec"]["source"]
@@ -490,7 +715,7 @@ def test_example_application_names_the_plugin_and_renders(
         env=[(e["name"], e["value"]) for e in source["plugin"].get("env", [])],
         parameters=source["plugin"].get("parameters"),
     )
-    assert server.match(repo, request), "discovery would pick it too"
+    assert discovering.match(repo, request), "the discovering plugin would pick it too"
     outcome = server.generate(repo, request)
     assert outcome.error is None, outcome.error
     assert set(kinds(outcome.manifests)) >= CHILD_KINDS

@@ -46,8 +46,14 @@ BUILDERS = {
 }
 
 
-def build_example(tmp_path: Path, tool: str) -> list[dict[str, Any]]:
-    """argocd/example/argocd with the upstream resource pointing at the stand-in, built by `tool`."""
+def build_example(
+    tmp_path: Path, tool: str, *, discover: bool = False, edit: list[str] | None = None
+) -> list[dict[str, Any]]:
+    """argocd/example/argocd with the upstream resource pointing at the stand-in, built by `tool`.
+
+    `discover` enables the optional discovery component as its comment says; `edit` runs
+    `kustomize edit ...` in the folder first, as the docs tell users to.
+    """
     command, how = BUILDERS[tool]
     require_tool(command[0], how)
     text = EXAMPLE.read_text(encoding="utf-8")
@@ -56,8 +62,15 @@ def build_example(tmp_path: Path, tool: str) -> list[dict[str, Any]]:
     folder.mkdir()
     # kustomize takes only relative paths for other kustomization roots.
     standin, component = (os.path.relpath(p, folder) for p in (STANDIN, COMPONENT))
+    if discover:
+        assert "# - ../../install/discover\n" in text
+        text = text.replace("# - ../../install/discover\n", "- ../../install/discover\n")
     text = UPSTREAM.sub(f"- {standin}", text).replace("- ../../install", f"- {component}")
     (folder / "kustomization.yaml").write_text(text)
+    if edit is not None:
+        require_tool("kustomize", BUILDERS["kustomize"][1])
+        done = subprocess.run(["kustomize", "edit", *edit], cwd=folder, capture_output=True, check=False)
+        assert done.returncode == 0, done.stderr.decode()
     done = subprocess.run([*command, str(folder)], capture_output=True, check=False, timeout=120)
     assert done.returncode == 0, done.stderr.decode()
     return [d for d in yamlio.load_documents(done.stdout.decode()) if d]
@@ -78,7 +91,9 @@ def test_install_patches_the_repo_server_with_the_sidecar(tmp_path: Path, tool: 
     assert set(containers) == {"argocd-repo-server", "dpf-render"}, "the repo-server container is kept"
     assert [c["name"] for c in pod["initContainers"]] == ["copyutil"], "argocd-cmp-server still gets copied"
     sidecar = containers["dpf-render"]
-    assert sidecar["image"] == "registry.example.com/dpf-render-cmp:0.1.0"  # set by the example's images:
+    assert (
+        sidecar["image"] == "dpf-render-cmp:0.1.0"
+    )  # a kind/k3d cluster with the image loaded takes it as is
     assert sidecar["command"] == ["/var/run/argocd/argocd-cmp-server"]
     assert sidecar["securityContext"]["runAsUser"] == 999
     assert sidecar["securityContext"]["runAsNonRoot"] is True
@@ -94,6 +109,56 @@ def test_install_patches_the_repo_server_with_the_sidecar(tmp_path: Path, tool: 
     assert pod.get("automountServiceAccountToken") is False, "the rest of the base is untouched"
     annotations = deployment["spec"]["template"]["metadata"]["annotations"]
     assert annotations["kubectl.kubernetes.io/default-container"] == "argocd-repo-server"
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("tool", sorted(BUILDERS))
+def test_the_discover_component_adds_a_second_sidecar_serving_the_discovering_plugin(
+    tmp_path: Path, tool: str
+) -> None:
+    docs = build_example(tmp_path, tool, discover=True)
+    pod = find(docs, "Deployment", "argocd-repo-server")["spec"]["template"]["spec"]
+    containers = {c["name"]: c for c in pod["containers"]}
+    assert set(containers) == {"argocd-repo-server", "dpf-render", "dpf-render-discover"}
+    named, discovering = containers["dpf-render"], containers["dpf-render-discover"]
+    assert discovering["image"] == named["image"]
+    assert named["command"] == ["/var/run/argocd/argocd-cmp-server"]  # reads config/plugin.yaml
+    assert discovering["command"] == [
+        "/var/run/argocd/argocd-cmp-server",
+        "--config-dir-path",
+        "/home/argocd/cmp-server/discover",
+    ]
+    for sidecar in (named, discovering):
+        mounts = {m["mountPath"]: m["name"] for m in sidecar["volumeMounts"]}
+        assert mounts["/home/argocd/cmp-server/plugins"] == "plugins", (
+            "both sockets where the repo-server looks"
+        )
+        assert mounts["/var/run/argocd"] == "var-files"
+        assert sidecar["securityContext"]["runAsUser"] == 999
+    tmps = {
+        c["name"]: {m["mountPath"]: m["name"] for m in c["volumeMounts"]}["/tmp"]
+        for c in (named, discovering)
+    }
+    assert len(set(tmps.values())) == 2, "each sidecar has a /tmp of its own"
+
+
+@pytest.mark.e2e
+def test_the_documented_image_override_sets_both_sidecars(tmp_path: Path) -> None:
+    image = "registry.internal:5000/platform/dpf-render-cmp:0.1.0"
+    docs = build_example(
+        tmp_path, "kustomize", discover=True, edit=["set", "image", f"dpf-render-cmp={image}"]
+    )
+    pod = find(docs, "Deployment", "argocd-repo-server")["spec"]["template"]["spec"]
+    images = {c["name"]: c["image"] for c in pod["containers"]}
+    assert images["dpf-render"] == images["dpf-render-discover"] == image
+
+
+def test_no_placeholder_is_left_to_replace() -> None:
+    # Values a user must edit before anything works do not belong in files meant to be copied as they are.
+    for path in [*ARGOCD.rglob("*.yaml"), ARGOCD / "Dockerfile"]:
+        text = path.read_text(encoding="utf-8")
+        for placeholder in ("example.com", "OWNER", "/you/"):
+            assert placeholder not in text, f"{path.relative_to(REPO)} holds {placeholder!r}"
 
 
 @pytest.mark.e2e
@@ -200,6 +265,20 @@ def test_sidecar_image_installs_dpf_render_and_kustomize(dockerfile: list[list[I
     assert any(i.keyword == "RUN" and "pip wheel" in i.args for i in builder)
 
 
+def test_sidecar_image_pins_the_dependencies_the_single_file_vendors(
+    dockerfile: list[list[Instruction]],
+) -> None:
+    # One set of pins for every artefact: the image, the single-file build (scripts/build_zipapp.py) and
+    # the wheel checks (scripts/check-dist.sh).
+    builder = dockerfile[1]
+    (wheel,) = [i.args for i in builder if i.keyword == "RUN" and "pip wheel" in i.args]
+    assert "--constraint scripts/requirements-pinned.txt" in wheel
+    copies = [split_flags(i.args)[1] for i in builder if i.keyword == "COPY"]
+    assert ["scripts/requirements-pinned.txt", "./scripts/"] in copies
+    build_zipapp = (REPO / "scripts" / "build_zipapp.py").read_text(encoding="utf-8")
+    assert '"requirements-pinned.txt"' in build_zipapp
+
+
 def test_sidecar_image_runs_as_999_without_writing_bytecode(dockerfile: list[list[Instruction]]) -> None:
     final = dockerfile[-1]
     users = [i.args for i in final if i.keyword == "USER"]
@@ -220,7 +299,9 @@ def test_sidecar_image_bakes_plugin_yaml_where_argocd_cmp_server_reads_it(
     copies = [split_flags(i.args) for i in dockerfile[-1] if i.keyword == "COPY"]
     targets = {words[-1]: words[:-1] for flags, words in copies if "from" not in flags}
     assert targets["/home/argocd/cmp-server/config/plugin.yaml"] == ["argocd/plugin.yaml"]
+    assert targets["/home/argocd/cmp-server/discover/plugin.yaml"] == ["argocd/discover/plugin.yaml"]
     assert Plugin(REPO / "argocd" / "plugin.yaml").name == "dpf-render"
+    assert Plugin(REPO / "argocd" / "discover" / "plugin.yaml").name == "dpf-render-discover"
 
 
 def test_everything_the_dockerfile_copies_is_in_the_build_context(

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ import pytest
 
 from kustomize_plugin import naming, pipeline, yamlio
 
-from .conftest import EXAMPLE_INPUT_FILES, HANG_GUARD, PRODUCER_CONSUMER, REPO, tool_env
+from .conftest import EXAMPLE_INPUT_FILES, HANG_GUARD, PRODUCER_CONSUMER, REPO, dpf_render_bin, tool_env
 
 SOURCE_EXAMPLE = PRODUCER_CONSUMER
 INPUT_FILES = EXAMPLE_INPUT_FILES
@@ -25,7 +24,7 @@ CONSUMED_KINDS = ("DPUDeployment", "DPUServiceTemplate", "DPUServiceConfiguratio
 OWNER_LABEL = naming.OWNER_LABEL
 LOCAL_CONFIG = pipeline.LOCAL_CONFIG
 PLUGIN = Path("dpf-render.io", "v1alpha1", "dpudeploymentrender", "DPUDeploymentRender")
-BIN = Path(sys.executable).parent
+BIN = dpf_render_bin()
 CONFIG = """\
 apiVersion: dpf-render.io/v1alpha1
 kind: DPUDeploymentRender

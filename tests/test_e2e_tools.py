@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ import pytest
 
 from kustomize_plugin import naming, pipeline, yamlio
 
-from .conftest import EXAMPLE_INPUT_FILES, HANG_GUARD, PRODUCER_CONSUMER, REPO, tool_env
+from .conftest import EXAMPLE_INPUT_FILES, HANG_GUARD, PRODUCER_CONSUMER, REPO, dpf_render_bin, tool_env
 from .golden_util import assert_golden
 
 pytestmark = pytest.mark.e2e
@@ -71,10 +70,8 @@ def _help(path: str) -> str:
 
 @pytest.fixture(scope="session")
 def env() -> dict[str, str]:
-    """The environment for the tools: this venv's bin first, so they find `dpf-render` on PATH."""
-    assert (Path(sys.executable).parent / "dpf-render").exists(), (
-        "dpf-render is not installed (pip install -e .)"
-    )
+    """The environment for the tools: the dpf-render under test first on PATH, so they find it by name."""
+    assert (dpf_render_bin() / "dpf-render").exists(), "dpf-render is not installed (pip install -e .)"
     out = tool_env()
     for leaked in ("KUSTOMIZE_PLUGIN_CONFIG_STRING", "KUSTOMIZE_PLUGIN_HOME"):
         out.pop(leaked, None)
@@ -541,9 +538,19 @@ def test_kubectl_error_reaches_the_user(plugin_env: dict[str, str], tmp_path: Pa
     assert "failure in plugin configured via" in done.stderr
 
 
-def test_kubectl_skips_exec_functions_silently(env: dict[str, str]) -> None:
-    """Why the legacy plugin exists: kubectl ignores the exec function and outputs the raw DPUDeployment."""
-    out = succeeded(kubectl_kustomize(EXAMPLES / "kustomize-transformer", env))
+def test_kubectl_skips_exec_functions_silently(env: dict[str, str], tmp_path: Path) -> None:
+    """Why the legacy plugin exists: kubectl ignores the exec function and outputs the raw DPUDeployment.
+
+    (The example guards against that with dpf-render-must-run.yaml, tests/test_e2e_silent_skip.py; without
+    the guard, the tool's own behaviour shows.)"""
+    example = copy_example("kustomize-transformer", tmp_path)
+    kustomization = example / "kustomization.yaml"
+    kustomization.write_text(
+        "".join(
+            line for line in kustomization.read_text().splitlines(True) if "dpf-render-must-run" not in line
+        )
+    )
+    out = succeeded(kubectl_kustomize(example, env))
     assert [d for d in documents(out) if d["kind"] == "DPUDeployment"]
     assert not children(out)
 
