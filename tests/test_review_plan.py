@@ -30,6 +30,7 @@ CLASSES = {
     "interface-rename": (0, 1, 1, 1, False),
     "no-change": (0, 0, 0, 0, False),
     "other-objects": (0, 2, 1, 0, False),
+    "service-added": (0, 1, 1, 0, True),  # a requestor and a node label in the middle of sorted lists
     "service-removed": (0, 1, 0, 2, True),
     "values-disruptive": (4, 1, 0, 0, True),
     "values-non-disruptive": (0, 2, 0, 0, False),
@@ -185,7 +186,7 @@ def test_missing_side_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
         ({"a": 1}, {"a": 2}, ["a: 1 → 2"]),
         ({"a": {"b": "x"}}, {"a": {}}, ["a.b: x → (none)"]),
         ({"labels": {"k8s.io/name": "a"}}, {"labels": {"k8s.io/name": "b"}}, ["labels[k8s.io/name]: a → b"]),
-        ({"l": [1, 2]}, {"l": [1, 3, 4]}, ["l[1]: 2 → 3", "l[2]: (none) → 4"]),
+        ({"l": [1, 2]}, {"l": [1, 3, 4]}, ["l[1]: 2 → 3", "l[2]: added 4"]),
         ({"v": "8"}, {"v": 8}, ['v: "8" → 8']),
         ({"m": None}, {"m": {"x": 1}}, ["m: null → {…}"]),
         ({"s": "a"}, {"s": "b" * 80}, ["s: a → " + "b" * 59 + "…"]),
@@ -204,8 +205,141 @@ def test_diff_fields_marks_what_follows_a_rename() -> None:
     renames = (("svc-aaaaa", "svc-bbbbb"),)
     old = {"sel": "svc-aaaaa", "req": ["x_svc-aaaaa", "x_chain-c"], "own": "1"}
     new = {"sel": "svc-bbbbb", "req": ["x_chain-c", "x_svc-bbbbb"], "own": "2"}
-    fields = {f.path: f.follows for f in diff_fields(old, new, renames=renames)}
-    assert fields == {"own": False, "req[0]": True, "req[1]": True, "sel": True}
+    fields = {f.text(): f.follows for f in diff_fields(old, new, renames=renames)}
+    assert fields == {
+        'own: "1" → "2"': False,
+        "req: x_svc-aaaaa → x_svc-bbbbb": True,
+        "sel: svc-aaaaa → svc-bbbbb": True,
+    }
+
+
+def _requirement(key: str, *values: str) -> dict[str, object]:
+    return (
+        {"key": key, "operator": "In", "values": list(values)}
+        if values
+        else {"key": key, "operator": "Exists"}
+    )
+
+
+def _port(service: str, interface: str) -> dict[str, object]:
+    labels = {
+        "svc.dpu.nvidia.com/interface": interface,
+        "svc.dpu.nvidia.com/service": f"d_{service}_0123456789",
+    }
+    return {"serviceInterface": {"matchLabels": labels}}
+
+
+def _chain(*ports: dict[str, object]) -> dict[str, object]:
+    switch = {"ports": list(ports), "serviceMTU": 1500}
+    return {
+        "kind": "DPUServiceChain",
+        "spec": {"template": {"spec": {"template": {"spec": {"switches": [switch]}}}}},
+    }
+
+
+REQUESTORS = "spec.dpuTemplate.spec.nodeEffect.nodeMaintenanceAdditionalRequestors"
+SWITCH = "spec.template.spec.template.spec.switches[0]"
+UPLINK: dict[str, object] = {"serviceInterface": {"matchLabels": {"uplink": "p0"}}}
+
+
+def _dpuset_requestors(*names: str) -> dict[str, object]:
+    return {
+        "kind": "DPUSet",
+        "spec": {
+            "dpuTemplate": {"spec": {"nodeEffect": {"nodeMaintenanceAdditionalRequestors": list(names)}}}
+        },
+    }
+
+
+def _terms(*keys: str) -> dict[str, object]:
+    terms = [{"matchExpressions": [_requirement(k, "x")]} for k in keys]
+    return {
+        "kind": "DPUService",
+        "spec": {"serviceDaemonSet": {"nodeSelector": {"nodeSelectorTerms": terms}}},
+    }
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            _dpuset_requestors("n_c-1", "n_f-1"),
+            _dpuset_requestors("n_c-1", "n_d-1", "n_f-1"),
+            [f"{REQUESTORS}: added n_d-1"],
+        ),
+        (
+            _dpuset_requestors("n_c-1", "n_d-1", "n_f-1"),
+            _dpuset_requestors("n_c-1", "n_f-1"),
+            [f"{REQUESTORS}: removed n_d-1"],
+        ),
+        (
+            {"kind": "DPUService", "spec": {"interfaces": ["a-1", "b-1"]}},
+            {"kind": "DPUService", "spec": {"interfaces": ["b-1"]}},
+            ["spec.interfaces: removed a-1"],
+        ),
+        (
+            {"kind": "DPUSet", "spec": {"dpuNodeSelector": {"matchExpressions": [_requirement("b", "x")]}}},
+            {
+                "kind": "DPUSet",
+                "spec": {
+                    "dpuNodeSelector": {"matchExpressions": [_requirement("a"), _requirement("b", "y", "x")]}
+                },
+            },
+            [
+                "spec.dpuNodeSelector.matchExpressions[key=b].values: added y",
+                "spec.dpuNodeSelector.matchExpressions[key=a]: added",
+            ],
+        ),
+        (
+            _chain(_port("fw", "p0"), UPLINK),
+            _chain(_port("dns", "p0"), _port("fw", "p0"), UPLINK),
+            [f"{SWITCH}.ports[dns/p0]: added"],
+        ),
+        (
+            _chain(_port("fw", "p0"), _port("dns", "p0")),
+            _chain(_port("fw", "p0")),
+            [f"{SWITCH}.ports[dns/p0]: removed"],
+        ),
+        (
+            _terms("k1"),
+            _terms("k0", "k1"),
+            ["spec.serviceDaemonSet.nodeSelector.nodeSelectorTerms[0]: added"],
+        ),
+        ({"args": ["a", "c"]}, {"args": ["a", "b", "c"]}, ["args[1]: added b"]),
+        ({"args": ["a", "b", "c"]}, {"args": ["a", "c"]}, ["args[1]: removed b"]),
+        (
+            {"containers": [{"name": "a", "image": "v1"}, {"name": "b", "image": "v1"}]},
+            {"containers": [{"name": "b", "image": "v2"}, {"name": "a", "image": "v1"}]},
+            ["containers: order changed", "containers[name=b].image: v1 → v2"],
+        ),
+    ],
+    ids=[
+        "requestor-added-in-the-middle",
+        "requestor-removed-in-the-middle",
+        "service-interfaces-set",
+        "match-expressions-by-key",
+        "chain-ports-by-service-interface",
+        "chain-port-removed",
+        "node-selector-terms-by-keys",
+        "ordered-list-insert",
+        "ordered-list-delete",
+        "named-elements",
+    ],
+)
+def test_diff_fields_matches_list_elements_by_identity(old: object, new: object, expected: list[str]) -> None:
+    from kustomize_plugin.review.plan import diff_fields
+
+    assert [f.text() for f in diff_fields(old, new)] == expected
+
+
+def test_requestors_of_a_renamed_service_pair_up() -> None:
+    from kustomize_plugin.review.plan import diff_fields
+
+    renames = (("fw-aaaaa", "fw-bbbbb"),)
+    old = _dpuset_requestors("n_c-1", "n_fw-aaaaa", "n_x-1")
+    new = _dpuset_requestors("n_a-1", "n_c-1", "n_fw-bbbbb", "n_x-1")
+    fields = [(f.text(), f.follows) for f in diff_fields(old, new, renames=renames)]
+    assert fields == [(f"{REQUESTORS}: n_fw-aaaaa → n_fw-bbbbb", True), (f"{REQUESTORS}: added n_a-1", False)]
 
 
 def test_secret_values_are_never_shown() -> None:
