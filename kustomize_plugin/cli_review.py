@@ -163,6 +163,7 @@ def plan(
         dpf_revisions=dpf_render.revisions,
         base=base,
         head=head,
+        warnings=[r for r in head_results if r.severity == R.WARNING],
     )
     text = (
         format_markdown(result, max_chars=max_chars) if output_format == "markdown" else format_text(result)

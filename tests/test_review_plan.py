@@ -21,12 +21,18 @@ if TYPE_CHECKING:
 
 CASES = Path(__file__).parent / "review" / "plan"
 CASE_NAMES = sorted(p.name for p in CASES.iterdir() if p.is_dir())
+UNKNOWN_FIELD = (
+    "warning: head.yaml: DPUServiceConfiguration dpf/mon spec.upgradePolicy.aplyNodeEffect: "
+    'unknown field "spec.upgradePolicy.aplyNodeEffect"'
+)
+STDERR = {"head-warnings": UNKNOWN_FIELD}  # HEAD's warnings also go to stderr, as with `render`
 
 # case: (replaced, updated in place, added, removed, disruptive)
 CLASSES = {
     "chain-switch-changed": (0, 1, 0, 0, False),  # the chain policy is false: patched in place
     "dpuset-added": (0, 0, 1, 0, False),
     "first-deployment": (0, 0, 7, 0, False),
+    "head-warnings": (0, 2, 0, 0, False),
     "interface-rename": (0, 1, 1, 1, False),
     "no-change": (0, 0, 0, 0, False),
     "other-objects": (0, 2, 1, 0, False),
@@ -55,7 +61,8 @@ def test_plan_text_golden(
 ) -> None:
     monkeypatch.chdir(CASES / case)
     code, out, err = run(["plan", "base.yaml", "head.yaml"], capsys)
-    assert (code, err) == (0, "")
+    assert code == 0
+    assert err.startswith(STDERR[case]) if case in STDERR else err == ""
     assert_golden(CASES / case / "expected.txt", out, update=update_golden)
 
 
@@ -65,7 +72,8 @@ def test_plan_markdown_golden(
 ) -> None:
     monkeypatch.chdir(CASES / case)
     code, out, err = run(["plan", "base.yaml", "head.yaml", "--format", "markdown"], capsys)
-    assert (code, err) == (0, "")
+    assert code == 0
+    assert err.startswith(STDERR[case]) if case in STDERR else err == ""
     assert out.startswith("<!-- dpf-render-plan -->\n")
     assert_golden(CASES / case / "expected.md", out, update=update_golden)
 
@@ -144,6 +152,41 @@ def test_non_disruptive_update_keeps_the_name_and_the_node_labels() -> None:
     causes = [f.text() for f in service.fields if not f.follows]
     assert causes == ["spec.helmChart.values.interval: 10s → 30s"]
     assert plan.effects == []
+
+
+@pytest.mark.parametrize("output_format", ["text", "markdown"])
+def test_head_warnings_reach_the_plan(
+    output_format: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(CASES / "head-warnings")
+    code, out, _ = run(["plan", "base.yaml", "head.yaml", "--format", output_format], capsys)
+    assert code == 0
+    assert UNKNOWN_FIELD in out
+
+
+def test_base_warnings_stay_out_of_the_plan(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(CASES / "head-warnings")
+    code, out, err = run(["plan", "head.yaml", "base.yaml"], capsys)
+    assert (code, err) == (0, "")  # BASE's warnings are already on the main branch
+    assert "warning" not in out
+
+
+def test_stale_lock_warning_reaches_the_markdown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case = CASES / "values-disruptive"
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "base").mkdir()
+    (tmp_path / "head").mkdir()
+    (tmp_path / "base" / "all.yaml").write_bytes((case / "base.yaml").read_bytes())
+    (tmp_path / "head" / "all.yaml").write_bytes((case / "head.yaml").read_bytes())
+    assert run(["lock", "base", "-o", "base/lock.yaml"], capsys)[0] == 0
+    (tmp_path / "head" / "lock.yaml").write_bytes((tmp_path / "base" / "lock.yaml").read_bytes())
+    code, out, _ = run(["plan", "base", "head", "--format", "markdown"], capsys)
+    assert code == 0
+    assert "the revision lock is out of date" in out
 
 
 def test_stdin_side(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -482,3 +525,16 @@ def test_markdown_is_shortened_to_fit(
     assert out.startswith("<!-- dpf-render-plan -->\n")
     assert all(text in out for text in present)
     assert not any(text in out for text in absent)
+
+
+def test_many_warnings_are_shortened_to_fit() -> None:
+    from kustomize_plugin import results as R
+    from kustomize_plugin.review.plan import plan_renders
+    from kustomize_plugin.review.plan_report import format_markdown
+
+    warnings = [R.warning(f"warning number {i} " + "x" * 80) for i in range(500)]
+    plan = plan_renders([], [], warnings=warnings)
+    text = format_markdown(plan, max_chars=1000)
+    assert len(text) <= 1000
+    assert "warning number 0 " in text
+    assert "more: run `dpf-render plan BASE HEAD`" in text

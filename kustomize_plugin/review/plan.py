@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from ..expand.revisions import DeploymentRevision
+    from ..results import Result
 
 ADDED = "added"
 REMOVED = "removed"
@@ -196,12 +197,13 @@ class DeploymentPlan:
 
 
 class Plan:
-    __slots__ = ("base", "groups", "head")
+    __slots__ = ("base", "groups", "head", "warnings")
 
     def __init__(self, base: str, head: str) -> None:
         self.base = base
         self.head = head
         self.groups: list[DeploymentPlan] = []
+        self.warnings: list[Result] = []  # HEAD's: what the change brings in (BASE's are already merged)
 
     @property
     def changes(self) -> list[Change]:
@@ -237,6 +239,7 @@ def plan_renders(
     dpf_revisions: Iterable[DeploymentRevision] = (),
     base: str = "BASE",
     head: str = "HEAD",
+    warnings: Iterable[Result] = (),
 ) -> Plan:
     """Classify every object of two renders, then derive what happens on the DPU nodes.
 
@@ -255,6 +258,7 @@ def plan_renders(
     ]
     _mark_disruptive([c for c, _, _ in changes], effects)
     plan = Plan(base, head)
+    plan.warnings = list(warnings)
     groups: dict[str | None, DeploymentPlan] = {}
     for change, _, _ in changes:
         groups.setdefault(change.owner, DeploymentPlan(change.owner)).changes.append(change)

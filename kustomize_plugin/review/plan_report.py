@@ -20,6 +20,7 @@ TEMPLATE = "plan.md.j2"
 MARKER = "<!-- dpf-render-plan -->"  # lets a CI job find and update its own comment
 TABLE_FIELDS = 5  # changed fields shown in a table cell; the rest are in the collapsed list
 NAMES_SHOWN = 10  # names listed in one sentence of the verdict
+WARNINGS_SHOWN = 20  # warnings listed in a Markdown plan; the job's log has them all
 MAX_COMMENT_CHARS = 60_000  # GitHub refuses comments over 65536 characters; leave room for a footer
 
 
@@ -27,7 +28,7 @@ def format_text(plan: Plan) -> str:
     lines = [f"dpf-render plan: {plan.base} → {plan.head}", ""]
     if not plan.changes:
         lines.append("No changes: both sides render the same objects.")
-        return "\n".join(lines) + "\n"
+        return "\n".join(lines + _warning_lines(plan)) + "\n"
     for group in plan.groups:
         lines.append(group.title)
         if group.effects:
@@ -52,7 +53,13 @@ def format_text(plan: Plan) -> str:
     headline, points = verdict(plan)
     lines.append(headline)
     lines.extend(f"  - {point}" for point in points)
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + _warning_lines(plan)) + "\n"
+
+
+def _warning_lines(plan: Plan) -> list[str]:
+    if not plan.warnings:
+        return []
+    return ["", f"Warnings of {plan.head}:", *(f"  {r.line()}" for r in plan.warnings)]
 
 
 def _qualified(name: str, change: Change, qualified: bool) -> str:
@@ -189,7 +196,13 @@ def format_markdown(plan: Plan, *, max_chars: int = MAX_COMMENT_CHARS) -> str:
         else:
             high = middle - 1
     context.update(groups=[], rows=rows[:low], hidden=len(rows) - low)
-    return render(context)
+    text = render(context)
+    warnings = context["warnings"]
+    while len(text) > max_chars and warnings:  # a render with thousands of warnings: keep what fits
+        warnings = warnings[: len(warnings) // 2]
+        context.update(warnings=warnings, more_warnings=len(plan.warnings) - len(warnings))
+        text = render(context)
+    return text
 
 
 def summary_rows(plan: Plan) -> list[dict[str, Any]]:
@@ -269,6 +282,8 @@ def markdown_context(plan: Plan) -> dict[str, Any]:
         "groups": groups,
         "fields": fields,
         "fence": _fence(line for f in fields for line in f["lines"]),
+        "warnings": [r.line() for r in plan.warnings[:WARNINGS_SHOWN]],
+        "more_warnings": max(0, len(plan.warnings) - WARNINGS_SHOWN),
         "shortened": 0,
         "rows": [],
         "hidden": 0,
