@@ -8,6 +8,7 @@ Each case is `tests/review/plan/<case>/{base,head}.yaml` with `expected.txt` (te
 from __future__ import annotations
 
 import io
+import re
 import sys
 from pathlib import Path
 
@@ -538,3 +539,93 @@ def test_many_warnings_are_shortened_to_fit() -> None:
     assert len(text) <= 1000
     assert "warning number 0 " in text
     assert "more: run `dpf-render plan BASE HEAD`" in text
+
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def test_markdown_names_the_dpf_render_version(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kustomize_plugin import __version__
+
+    monkeypatch.chdir(CASES / "values-disruptive")
+    _, out, _ = run(["plan", "base.yaml", "head.yaml", "--format", "markdown", "--max-chars", "900"], capsys)
+    assert out.endswith(f"rendered by dpf-render {__version__}</sub>\n")
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "coloured"),
+    [
+        (["--color", "always"], {}, True),
+        (["--color", "never"], {}, False),
+        ([], {}, False),  # auto, and captured output is not a terminal
+        (["--color", "always"], {"NO_COLOR": "1"}, True),  # an explicit choice wins over NO_COLOR
+        (["--color", "always", "--format", "markdown"], {}, False),
+        (["--color", "always", "--format", "json"], {}, False),
+    ],
+    ids=["always", "never", "auto-not-a-tty", "always-beats-no-color", "markdown", "json"],
+)
+def test_plan_colour(
+    args: list[str],
+    env: dict[str, str],
+    coloured: bool,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(CASES / "values-disruptive")
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    code, out, _ = run(["plan", "base.yaml", "head.yaml", *args], capsys)
+    assert code == 0
+    assert bool(ANSI.search(out)) is coloured
+    if coloured:  # the same text, only coloured
+        assert ANSI.sub("", out) == (CASES / "values-disruptive" / "expected.txt").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("env", "coloured"),
+    [({}, True), ({"NO_COLOR": "1"}, False), ({"NO_COLOR": ""}, True), ({"TERM": "dumb"}, False)],
+    ids=["tty", "no-color", "empty-no-color", "dumb-terminal"],
+)
+def test_plan_colour_on_a_terminal(env: dict[str, str], coloured: bool) -> None:
+    """A real pseudo-terminal as stdout, in a child process: colour by default, none with NO_COLOR."""
+    import os
+    import pty
+    import subprocess
+
+    from .conftest import tool_env
+
+    controller, terminal = pty.openpty()
+    try:
+        variables = tool_env(**{"TERM": "xterm", **env})
+        if "NO_COLOR" not in env:
+            variables.pop("NO_COLOR", None)
+        done = subprocess.run(
+            [str(Path(sys.executable).parent / "dpf-render"), "plan", "base.yaml", "head.yaml"],
+            stdout=terminal,
+            stderr=subprocess.PIPE,
+            cwd=CASES / "values-disruptive",
+            env=variables,
+            timeout=120,
+            check=False,
+        )
+        os.close(terminal)
+        terminal = -1
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:  # EIO: the terminal is closed and drained
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(controller)
+        if terminal >= 0:
+            os.close(terminal)
+    assert done.returncode == 0, done.stderr
+    out = b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+    assert bool(ANSI.search(out)) is coloured
+    assert ANSI.sub("", out).startswith("dpf-render plan: base.yaml → head.yaml\n")
