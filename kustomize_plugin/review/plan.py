@@ -248,13 +248,15 @@ def plan_renders(
     """
     base_info = _revision_info(base_revisions)
     head_info = _revision_info(head_revisions)
-    changes = _match(_keyed(base_docs), _keyed(head_docs))
+    # Each side is keyed once: every step below works on the keyed documents (a fleet has tens of thousands).
+    base_keyed, head_keyed = _keyed(base_docs), _keyed(head_docs)
+    changes = _match(base_keyed, head_keyed)
     renames = _renames(changes)
     for change, old, new in changes:
         _annotate(change, old, new, base_info, head_info, renames.get(change.owner, ()))
     _note_interface_renames([c for c, _, _ in changes])
     effects = [
-        e for old, new in _dpuset_pairs(base_docs, head_docs) if (e := _node_effect(old, new)) is not None
+        e for old, new in _dpuset_pairs(base_keyed, head_keyed) if (e := _node_effect(old, new)) is not None
     ]
     _mark_disruptive([c for c, _, _ in changes], effects)
     plan = Plan(base, head)
@@ -265,7 +267,8 @@ def plan_renders(
     for effect, owner in effects:
         groups.setdefault(owner, DeploymentPlan(owner)).effects.append(effect)
     if dpf_docs is not None:
-        for owner, notes in dpf_differences(base_docs, head_docs, dpf_docs, dpf_revisions).items():
+        differences = dpf_differences(base_keyed, head_keyed, _keyed(dpf_docs), dpf_revisions)
+        for owner, notes in differences.items():
             groups.setdefault(owner, DeploymentPlan(owner)).dpf_notes.extend(notes)
     for owner in sorted(groups, key=lambda o: (o is None, o or "")):
         group = groups[owner]
@@ -314,7 +317,10 @@ def _interface_name(obj: dict[str, Any]) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _keyed(docs: list[Any]) -> dict[tuple[str, ...], _Doc]:
+Keyed = dict[tuple[str, ...], _Doc]
+
+
+def _keyed(docs: list[Any]) -> Keyed:
     """Documents by exact key; a repeated key (two inputs with one name) gets an occurrence number."""
     out: dict[tuple[str, ...], _Doc] = {}
     seen: dict[tuple[str, ...], int] = {}
@@ -512,9 +518,9 @@ def _note_interface_renames(changes: list[Change]) -> None:
 
 
 def dpf_differences(
-    base_docs: list[Any],
-    head_docs: list[Any],
-    dpf_docs: list[Any],
+    base: Keyed,
+    head: Keyed,
+    dpf: Keyed,
     dpf_revisions: Iterable[DeploymentRevision],
 ) -> dict[str | None, list[str]]:
     """Per DPUDeployment, where HEAD's render renames or drains differently from DPF's controller.
@@ -528,7 +534,6 @@ def dpf_differences(
         for r in dpf_revisions
         for kind, name, decision in _decisions(r)
     }
-    base, head, dpf = _keyed(base_docs), _keyed(head_docs), _keyed(dpf_docs)
     names = [{d.identity: d for d in docs.values() if d.owner is not None} for docs in (base, head, dpf)]
     out: dict[str | None, list[str]] = {}
     for identity, old in sorted(names[0].items()):
@@ -549,8 +554,8 @@ def dpf_differences(
             out.setdefault(old.owner, []).append(
                 f"DPF would replace {old.kind} {old.name} by a new revision ({faithful.name})"
             )
-    pairs = {(o.namespace, o.name): (o, n) for o, n in _dpuset_pairs(base_docs, head_docs) if o and n}
-    for before, faithful in _dpuset_pairs(base_docs, dpf_docs):
+    pairs = {(o.namespace, o.name): (o, n) for o, n in _dpuset_pairs(base, head) if o and n}
+    for before, faithful in _dpuset_pairs(base, dpf):
         if before is None or faithful is None or (before.namespace, before.name) not in pairs:
             continue
         found = _node_effect(*pairs[(before.namespace, before.name)])
@@ -596,9 +601,9 @@ def _label_change(label: FieldChange) -> str:
 # DPUSets and their nodes
 
 
-def _dpuset_pairs(base_docs: list[Any], head_docs: list[Any]) -> list[tuple[_Doc | None, _Doc | None]]:
-    base = {(d.namespace, d.name): d for d in _keyed(base_docs).values() if d.kind == DPUSET}
-    head = {(d.namespace, d.name): d for d in _keyed(head_docs).values() if d.kind == DPUSET}
+def _dpuset_pairs(base_docs: Keyed, head_docs: Keyed) -> list[tuple[_Doc | None, _Doc | None]]:
+    base = {(d.namespace, d.name): d for d in base_docs.values() if d.kind == DPUSET}
+    head = {(d.namespace, d.name): d for d in head_docs.values() if d.kind == DPUSET}
     return [(base.get(k), head.get(k)) for k in sorted(base.keys() | head.keys())]
 
 
