@@ -14,9 +14,10 @@ import click
 from . import model, pipeline
 from . import results as R
 from .adopt import is_live, live_object
-from .cli import _CONTEXT, _render_options, build_config, render_paths, report
+from .cli import _CONTEXT, _render_options, build_config, report
 from .inputs import kind_of
-from .output import OutputError, plan_files
+from .output import OutputError, plan_files, plan_paths
+from .progress import on_terminal, relabel
 from .review.check import compare_tree
 from .review.describe import describe_render, format_mermaid, format_tree
 from .review.inputs import read_input_set
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from .config import RenderConfig
     from .inputs import Item
     from .pipeline import Render
+    from .progress import Progress
     from .results import Result
 
     F = TypeVar("F", bound=Callable[..., Any])
@@ -78,7 +80,8 @@ def check(paths: tuple[str, ...], directory: str, output_format: str, **options:
       dpf-render check deploy/ --against rendered/ --format json
     """
     config = build_config(**options)
-    docs, results, code = render_paths(paths, config)
+    planned, results, code = plan_paths(paths, config, progress=on_terminal(sys.stderr))
+    docs = planned.materialise() if planned is not None else []
     # A committed revision lock that does not record the render is drift too: the next change would be
     # compared with a state that is not the one in Git.
     results = [
@@ -175,8 +178,9 @@ def plan(
         raise click.UsageError("only one of BASE and HEAD can be - (stdin)")
     config = build_config(**options)
     config.allow_empty = True  # a side without DPUDeployments is a real state: the first or last one
-    base_render, base_results, _ = render_side(base, config)
-    head_render, head_results, head_items = render_side(head, config)
+    progress = on_terminal(sys.stderr)  # one counter: its second of silence is the whole command's
+    base_render, base_results, _ = render_side(base, config, progress=relabel(progress, "base: "))
+    head_render, head_results, head_items = render_side(head, config, progress=relabel(progress, "head: "))
     # Errors of both sides; warnings only of HEAD (BASE's are already on the main branch).
     report([r for r in base_results if r.severity == R.ERROR] + head_results)
     failed = R.has_errors(base_results, strict=config.strict) or R.has_errors(
@@ -186,7 +190,10 @@ def plan(
         raise SystemExit(R.EXIT_INPUT_ERROR)
     # HEAD as DPF's controller would render it with BASE live: BASE's revisions as the current ones.
     dpf_render = pipeline.render_items(
-        pipeline.with_locks(head_items, [r.lock for r in base_render.revisions]), config, mode=pipeline.FINAL
+        pipeline.with_locks(head_items, [r.lock for r in base_render.revisions]),
+        config,
+        mode=pipeline.FINAL,
+        progress=relabel(progress, "head, as DPF sees it: "),
     )
     result = plan_renders(
         base_render.items,
@@ -221,7 +228,9 @@ def use_color(choice: str, stream: Any) -> bool:
     return bool(isatty is not None and isatty())
 
 
-def render_side(spec: str, config: RenderConfig) -> tuple[Render | None, list[Result], list[Item]]:
+def render_side(
+    spec: str, config: RenderConfig, *, progress: Progress | None = None
+) -> tuple[Render | None, list[Result], list[Item]]:
     """One side of a plan, rendered as final manifests, and its inputs; None when they cannot be read."""
     items, found = read_input_set(spec, stdin=sys.stdin.buffer)
     if R.has_errors(found):
@@ -237,7 +246,7 @@ def render_side(spec: str, config: RenderConfig) -> tuple[Render | None, list[Re
             or i.obj.get("kind") in ("BFB", "BlueFieldSoftware", "DPUFlavor", "DPUFlavorTemplate")
         ]
         return live, R.sort_results(found), []
-    render = pipeline.render_items(items, config, mode=pipeline.FINAL)
+    render = pipeline.render_items(items, config, mode=pipeline.FINAL, progress=progress)
     return render, R.sort_results(found + render.results), items
 
 
@@ -271,7 +280,7 @@ def describe(paths: tuple[str, ...], mermaid: bool, output_format: str, **option
     if R.has_errors(found):
         report(R.sort_results(found))
         raise SystemExit(R.EXIT_INPUT_ERROR)
-    render = pipeline.render_items(items, config, mode=pipeline.FINAL)
+    render = pipeline.render_items(items, config, mode=pipeline.FINAL, progress=on_terminal(sys.stderr))
     results = R.sort_results(found + render.results)
     views, others = describe_render(items, render, config.namespace)
     if output_format == "json":
