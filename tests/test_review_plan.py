@@ -629,3 +629,15 @@ def test_plan_colour_on_a_terminal(env: dict[str, str], coloured: bool) -> None:
     out = b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
     assert bool(ANSI.search(out)) is coloured
     assert ANSI.sub("", out).startswith("dpf-render plan: base.yaml → head.yaml\n")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "op"),
+    [({}, {"a": "x"}, "added"), ({"a": "x"}, {}, "removed"), ({"a": "(none)"}, {"a": "x"}, "changed")],
+    ids=["added", "removed", "a-value-that-reads-none"],
+)
+def test_field_change_kind_comes_from_the_values_not_their_text(old: object, new: object, op: str) -> None:
+    from kustomize_plugin.review.plan import diff_fields
+
+    [field] = diff_fields(old, new)
+    assert (field.op, field.element) == (op, False)

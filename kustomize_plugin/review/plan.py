@@ -85,7 +85,7 @@ class FieldChange:
         new: str,
         *,
         follows: bool = False,
-        op: str = "",
+        op: str = CHANGED,
         element: bool = False,
         hidden: bool = False,
     ) -> None:
@@ -93,7 +93,7 @@ class FieldChange:
         self.old = old
         self.new = new
         self.follows = follows
-        self.op = op or (ADDED if old == NONE_TEXT else REMOVED if new == NONE_TEXT else CHANGED)
+        self.op = op
         self.element = element
         self.hidden = hidden
 
@@ -590,9 +590,9 @@ def _decisions(revision: DeploymentRevision) -> Iterable[tuple[str, str, str]]:
 
 
 def _label_change(label: FieldChange) -> str:
-    if label.old == NONE_TEXT:
+    if label.op == ADDED:
         return f"{label.path} is added"
-    if label.new == NONE_TEXT:
+    if label.op == REMOVED:
         return f"{label.path} is removed"
     return f"{label.path} changes"
 
@@ -629,7 +629,9 @@ def _node_effect(old: _Doc | None, new: _Doc | None) -> tuple[NodeEffect, str | 
     for key in sorted(old_labels.keys() | new_labels.keys()):
         before, after = old_labels.get(key, MISSING), new_labels.get(key, MISSING)
         if before != after:
-            effect.labels.append(FieldChange(key, display_value(before), display_value(after)))
+            effect.labels.append(
+                FieldChange(key, display_value(before), display_value(after), op=_leaf_op(before, after))
+            )
             effect.label_values.update(v for v in (before, after) if isinstance(v, str))
     old_spec = _template_spec(old.obj)
     provisioning = [f for f in PROVISIONING_FIELDS if old_spec.get(f) != spec.get(f)]
@@ -759,11 +761,15 @@ def _diff(
     follows = (
         bool(renames) and isinstance(old, str) and isinstance(new, str) and _substitute(old, renames) == new
     )
+    op = _leaf_op(old, new)
     if ctx.hide:
-        op = ADDED if old is MISSING else REMOVED if new is MISSING else CHANGED
         out.append(FieldChange(path, "", "", follows=follows, op=op, hidden=True))
         return
-    out.append(FieldChange(path, display_value(old), display_value(new), follows=follows))
+    out.append(FieldChange(path, display_value(old), display_value(new), follows=follows, op=op))
+
+
+def _leaf_op(old: Any, new: Any) -> str:
+    return ADDED if old is MISSING else REMOVED if new is MISSING else CHANGED
 
 
 # How the elements of a list are matched between two versions, by the list's place (its keys from the object's
