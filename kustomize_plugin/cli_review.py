@@ -6,6 +6,7 @@ result to a module of `review/`; this module only collects options, prints and m
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -13,26 +14,44 @@ import click
 from . import model, pipeline, yamlio
 from . import results as R
 from .adopt import is_live, live_object
-from .cli import _CONTEXT, _render_options, build_config, render_paths, report
+from .cli import _CONTEXT, _render_options, build_config, report
 from .inputs import kind_of
-from .output import OutputError, plan_files
+from .output import OutputError, plan_files, plan_paths
+from .progress import on_terminal, relabel
 from .review.check import compare_tree
 from .review.describe import describe_render, format_mermaid, format_tree
 from .review.inputs import read_input_set
+from .review.json_report import check_document, describe_document, dump, plan_document
 from .review.plan import plan_renders
 from .review.plan_report import MAX_COMMENT_CHARS, format_markdown, format_text
 from .sources import STDIN, read_paths
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
+    from collections.abc import Callable
+    from typing import Any, TypeVar
 
     from .config import RenderConfig
     from .inputs import Item
     from .pipeline import Render
+    from .progress import Progress
     from .results import Result
 
+    F = TypeVar("F", bound=Callable[..., Any])
+
 EXIT_DISRUPTIVE = 2
+JSON_HELP = "json: a versioned document for bots and dashboards (docs/review-json.md)."
+
+
+def _format_option(choices: list[str], help_text: str) -> Callable[[F], F]:
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(choices),
+        default=choices[0],
+        show_default=True,
+        help=help_text,
+    )
 
 
 @click.command(context_settings=_CONTEXT)
@@ -44,21 +63,25 @@ EXIT_DISRUPTIVE = 2
     metavar="DIR",
     help="The committed output of `dpf-render render PATH... -o DIR`.",
 )
+@_format_option(["text", "json"], f"text: a diff on stdout, the files on stderr; {JSON_HELP}")
 @_render_options
-def check(paths: tuple[str, ...], directory: str, **options: Any) -> None:
+def check(paths: tuple[str, ...], directory: str, output_format: str, **options: Any) -> None:
     """Check that DIR holds exactly what `render PATH... -o DIR` would write.
 
     Renders PATH... (with the same options as `render`) and compares the files with DIR. On drift, prints
     a unified diff (committed → rendered) on stdout, lists the changed, missing and extra files on stderr
-    and exits 1. Otherwise prints one line and exits 0.
+    and exits 1. Otherwise prints one line and exits 0. With --format json, stdout holds one document,
+    clean or drifted, with the same exit codes.
 
     \b
     Examples:
       dpf-render check deploy/ --against rendered/
       dpf-render check deploy/ --against rendered/ --sync-waves --sync-options
+      dpf-render check deploy/ --against rendered/ --format json
     """
     config = build_config(**options)
-    docs, results, code = render_paths(paths, config)
+    planned, results, code = plan_paths(paths, config, progress=on_terminal(sys.stderr))
+    docs = planned.materialise() if planned is not None else []
     # A committed revision lock that does not record the render is drift too: the next change would be
     # compared with a state that is not the one in Git.
     results = [
@@ -81,12 +104,17 @@ def check(paths: tuple[str, ...], directory: str, **options: Any) -> None:
     if drift.problems:
         sys.stderr.write("".join(R.printable(f"error: {problem}") + "\n" for problem in drift.problems))
         raise SystemExit(R.EXIT_INPUT_ERROR)
+    if output_format == "json":
+        sys.stdout.write(dump(check_document(drift, paths)))
     if drift.clean:
+        if output_format == "json":
+            return
         sys.stdout.write(
             f"OK: {drift.directory} matches the render of {' '.join(paths)} ({drift.total} files)\n"
         )
         return
-    sys.stdout.write(drift.diff)
+    if output_format != "json":
+        sys.stdout.write(drift.diff)
     lines = [f"changed: {drift.directory}/{p}" for p in drift.changed]
     lines += [f"missing: {drift.directory}/{p}" for p in drift.missing]
     lines += [f"extra: {drift.directory}/{p}" for p in drift.extra]
@@ -104,13 +132,15 @@ def check(paths: tuple[str, ...], directory: str, **options: Any) -> None:
 @click.command(context_settings=_CONTEXT)
 @click.argument("base", metavar="BASE")
 @click.argument("head", metavar="HEAD")
+@_format_option(
+    ["text", "markdown", "json"], f"text for a terminal, markdown for a pull-request comment; {JSON_HELP}"
+)
 @click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "markdown"]),
-    default="text",
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
     show_default=True,
-    help="text for a terminal, markdown for a pull-request comment.",
+    help="Colour the text plan: auto when stdout is a terminal and NO_COLOR is not set.",
 )
 @click.option(
     "--fail-on-disruptive", is_flag=True, help=f"Exit {EXIT_DISRUPTIVE} when anything is disruptive."
@@ -124,7 +154,13 @@ def check(paths: tuple[str, ...], directory: str, **options: Any) -> None:
 )
 @_render_options
 def plan(
-    base: str, head: str, output_format: str, fail_on_disruptive: bool, max_chars: int, **options: Any
+    base: str,
+    head: str,
+    output_format: str,
+    color: str,
+    fail_on_disruptive: bool,
+    max_chars: int,
+    **options: Any,
 ) -> None:
     """Show what changing BASE into HEAD does to the rendered objects and the DPU nodes.
 
@@ -139,14 +175,16 @@ def plan(
       dpf-render plan git:HEAD~1:examples/producer-consumer examples/producer-consumer
       dpf-render plan git:origin/main:deploy deploy --format markdown > plan.md
       dpf-render plan old/ new/ --fail-on-disruptive
+      dpf-render plan git:origin/main:deploy deploy --format json | jq .counts
     """
     if base == STDIN and head == STDIN:
         raise click.UsageError("only one of BASE and HEAD can be - (stdin)")
     config = build_config(**options)
     config.allow_empty = True  # a side without DPUDeployments is a real state: the first or last one
-    base_render, base_results, base_items = render_side(base, config)
+    progress = on_terminal(sys.stderr)  # one counter: its second of silence is the whole command's
+    base_render, base_results, base_items = render_side(base, config, progress=relabel(progress, "base: "))
     base_live = is_live([i.obj for i in base_items])
-    head_render, head_results, head_items = render_side(head, config)
+    head_render, head_results, head_items = render_side(head, config, progress=relabel(progress, "head: "))
     # Errors of both sides; warnings only of HEAD (BASE's are already on the main branch).
     report([r for r in base_results if r.severity == R.ERROR] + head_results)
     failed = R.has_errors(base_results, strict=config.strict) or R.has_errors(
@@ -156,7 +194,10 @@ def plan(
         raise SystemExit(R.EXIT_INPUT_ERROR)
     # HEAD as DPF's controller would render it with BASE live: BASE's revisions as the current ones.
     dpf_render = pipeline.render_items(
-        pipeline.with_locks(head_items, [r.lock for r in base_render.revisions]), config, mode=pipeline.FINAL
+        pipeline.with_locks(head_items, [r.lock for r in base_render.revisions]),
+        config,
+        mode=pipeline.FINAL,
+        progress=relabel(progress, "head, as DPF sees it: "),
     )
     result = plan_renders(
         base_render.items,
@@ -168,16 +209,33 @@ def plan(
         base_is_live=base_live,
         base=base,
         head=head,
+        warnings=[r for r in head_results if r.severity == R.WARNING],
     )
-    text = (
-        format_markdown(result, max_chars=max_chars) if output_format == "markdown" else format_text(result)
-    )
+    if output_format == "markdown":
+        text = format_markdown(result, max_chars=max_chars)
+    elif output_format == "json":
+        text = dump(plan_document(result))
+    else:
+        text = format_text(result, color=use_color(color, sys.stdout))
     sys.stdout.write(text)
     if fail_on_disruptive and result.disruptive:
         raise SystemExit(EXIT_DISRUPTIVE)
 
 
-def render_side(spec: str, config: RenderConfig) -> tuple[Render | None, list[Result], list[Item]]:
+def use_color(choice: str, stream: Any) -> bool:
+    """--color: always, never, or auto: a terminal, unless NO_COLOR is set and not empty (no-color.org) or TERM
+    is dumb; an explicit choice wins over NO_COLOR, as the convention asks."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty is not None and isatty())
+
+
+def render_side(
+    spec: str, config: RenderConfig, *, progress: Progress | None = None
+) -> tuple[Render | None, list[Result], list[Item]]:
     """One side of a plan, rendered as final manifests, and its inputs; None when they cannot be read."""
     items, found = read_input_set(spec, stdin=sys.stdin.buffer, confine=config.confined)
     if R.has_errors(found):
@@ -193,7 +251,7 @@ def render_side(spec: str, config: RenderConfig) -> tuple[Render | None, list[Re
             or i.obj.get("kind") in ("BFB", "BlueFieldSoftware", "DPUFlavor", "DPUFlavorTemplate")
         ]
         return live, R.sort_results(found), items
-    render = pipeline.render_items(items, config, mode=pipeline.FINAL)
+    render = pipeline.render_items(items, config, mode=pipeline.FINAL, progress=progress)
     return render, R.sort_results(found + render.results), items
 
 
@@ -204,8 +262,9 @@ def render_side(spec: str, config: RenderConfig) -> tuple[Render | None, list[Re
     is_flag=True,
     help="Print a Mermaid graph (fenced, for a PR description) instead of the tree.",
 )
+@_format_option(["text", "json"], f"text: the tree (or the graph with --mermaid); {JSON_HELP}")
 @_render_options
-def describe(paths: tuple[str, ...], mermaid: bool, **options: Any) -> None:
+def describe(paths: tuple[str, ...], mermaid: bool, output_format: str, **options: Any) -> None:
     """Show each DPUDeployment in PATH... as a tree: verdicts, DPUSets, DPUServices, interfaces, chain.
 
     The verdicts are DPF's conditions (PrerequisitesReady, VersionMatchingReady, ResourceFittingReady ...),
@@ -216,17 +275,24 @@ def describe(paths: tuple[str, ...], mermaid: bool, **options: Any) -> None:
     Examples:
       dpf-render describe examples/producer-consumer
       dpf-render describe deploy/ --mermaid >> pr-description.md
+      dpf-render describe deploy/ --format json
     """
+    if mermaid and output_format == "json":
+        raise click.UsageError("--mermaid and --format json exclude each other")
     config = build_config(**options)
     config.allow_empty = True  # "no DPUDeployment" is a description, not a failure
     items, found = read_paths(paths, stdin=sys.stdin.buffer, confine=config.confined)
     if R.has_errors(found):
         report(R.sort_results(found))
         raise SystemExit(R.EXIT_INPUT_ERROR)
-    render = pipeline.render_items(items, config, mode=pipeline.FINAL)
+    render = pipeline.render_items(items, config, mode=pipeline.FINAL, progress=on_terminal(sys.stderr))
     results = R.sort_results(found + render.results)
     views, others = describe_render(items, render, config.namespace)
-    sys.stdout.write(format_mermaid(views) if mermaid else format_tree(views, others))
+    if output_format == "json":
+        text = dump(describe_document(views, others))
+    else:
+        text = format_mermaid(views) if mermaid else format_tree(views, others)
+    sys.stdout.write(text)
     report(results)
     code = R.exit_code(results, strict=config.strict)
     if code != R.EXIT_OK:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from typing import Any, BinaryIO, TextIO
 
     from .config import RenderConfig
+    from .progress import Progress
     from .results import Result
 
 _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
@@ -34,7 +35,11 @@ class OutputError(Exception):
 
 
 def plan_paths(
-    paths: Sequence[str], config: RenderConfig, *, stdin: BinaryIO | None = None
+    paths: Sequence[str],
+    config: RenderConfig,
+    *,
+    stdin: BinaryIO | None = None,
+    progress: Progress | None = None,
 ) -> tuple[pipeline.Plan | None, list[Result], int]:
     """Read files, folders or `-` and plan their final manifests: (the plan, or None on errors; results; exit code)."""
     try:
@@ -49,7 +54,7 @@ def plan_paths(
     )
     if R.has_errors(found):
         return None, R.sort_results(found), R.EXIT_INPUT_ERROR
-    planned = pipeline.plan(items, config, mode=pipeline.FINAL)
+    planned = pipeline.plan(items, config, mode=pipeline.FINAL, progress=progress)
     results = R.sort_results(found + planned.results)
     code = R.exit_code(results, strict=config.strict)
     return (planned if code == R.EXIT_OK else None), results, code
@@ -79,7 +84,7 @@ def render_command(
         except outdir.RefusedError as exc:
             write_whole(stderr, R.printable(f"error: {exc}") + "\n")
             return R.EXIT_USAGE
-    planned, results, code = plan_paths(paths, config, stdin=stdin)
+    planned, results, code = plan_paths(paths, config, stdin=stdin, progress=_progress(stderr))
     write_whole(stderr, R.stderr_lines(results))
     if planned is None:
         return code
@@ -96,6 +101,15 @@ def render_command(
         return R.EXIT_USAGE
     write_whole(stderr, [R.printable(f"warning: {note}") + "\n" for note in notes])
     return R.EXIT_OK
+
+
+def _progress(stderr: TextIO) -> Progress | None:
+    """A counter of DPUDeployments when stderr is a terminal (imported only then)."""
+    if not stderr.isatty():
+        return None
+    from .progress import on_terminal
+
+    return on_terminal(stderr)
 
 
 def utf8(stream: TextIO) -> TextIO:

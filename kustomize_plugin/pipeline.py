@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from .expand.revisions import DeploymentRevision
     from .inputs import Inputs
     from .lock import DeploymentLock
+    from .progress import Progress
     from .results import Result
 
 FINAL = "final"  # manifests to apply: consumed inputs dropped (SPEC §2.8)
@@ -70,7 +71,7 @@ class Plan:
     its output text, and lets the emitter write them in canonical order without sorted copies.
     """
 
-    __slots__ = ("children", "config", "kept", "results", "revisions")
+    __slots__ = ("children", "config", "kept", "progress", "results", "revisions")
 
     def __init__(self, config: RenderConfig) -> None:
         self.config = config
@@ -78,10 +79,16 @@ class Plan:
         self.results: list[Result] = []
         self.revisions: list[DeploymentRevision] = []
         self.children = 0
+        self.progress: Progress | None = None  # the CLI's counter on a terminal
 
     def generated(self) -> Iterator[dict[str, Any]]:
         """Every child, in output order, as built (keys not yet canonical: see `emit.canonical`)."""
+        progress = self.progress
+        if progress is not None:
+            progress.start("building", len(self.revisions))
         for revision in self.revisions:
+            if progress is not None:
+                progress.step()
             yield from raw_children(revision, self.config)
 
     def materialise(self) -> list[Any]:
@@ -101,8 +108,10 @@ def run(items: list[Item], config: RenderConfig, *, mode: str = FINAL) -> tuple[
     return render.items, render.results
 
 
-def render_items(items: list[Item], config: RenderConfig, *, mode: str = FINAL) -> Render:
-    planned = plan(items, config, mode=mode)
+def render_items(
+    items: list[Item], config: RenderConfig, *, mode: str = FINAL, progress: Progress | None = None
+) -> Render:
+    planned = plan(items, config, mode=mode, progress=progress)
     out = Render()
     out.results = planned.results
     out.revisions = planned.revisions
@@ -111,27 +120,34 @@ def render_items(items: list[Item], config: RenderConfig, *, mode: str = FINAL) 
     return out
 
 
-def plan(items: list[Item], config: RenderConfig, *, mode: str = FINAL) -> Plan:
+def plan(
+    items: list[Item], config: RenderConfig, *, mode: str = FINAL, progress: Progress | None = None
+) -> Plan:
     """Index, validate and plan every DPUDeployment; every result is known when this returns."""
     # Planning builds views and revisions, none of them cyclic: the cyclic collector would only rescan the
     # growing set of live objects again and again (a fleet ten times larger would take twelve times longer).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _plan(items, config, mode)
+        return _plan(items, config, mode, progress)
     finally:
         if collecting:
             gc.enable()
 
 
-def _plan(items: list[Item], config: RenderConfig, mode: str) -> Plan:
+def _plan(items: list[Item], config: RenderConfig, mode: str, progress: Progress | None = None) -> Plan:
     out = Plan(config)
+    out.progress = progress
     inputs = index_inputs(items, config.namespace)
     results: list[Result] = list(inputs.results)
     consumed: set[int] = set()
     prerequisites: set[int] = set()
     expanded: set[str] = set()
+    if progress is not None:
+        progress.start("checking", len(inputs.deployments))
     for item, deployment in inputs.deployments:
+        if progress is not None:
+            progress.step()
         # Every check runs on what is usable, whatever failed before it, so that one run reports every problem
         # (docs/checks.md); only a DPUDeployment without any error is planned and expanded.
         found, problems = resolve(deployment, inputs)

@@ -8,6 +8,7 @@ Each case is `tests/review/plan/<case>/{base,head}.yaml` with `expected.txt` (te
 from __future__ import annotations
 
 import io
+import re
 import sys
 from pathlib import Path
 
@@ -21,15 +22,22 @@ if TYPE_CHECKING:
 
 CASES = Path(__file__).parent / "review" / "plan"
 CASE_NAMES = sorted(p.name for p in CASES.iterdir() if p.is_dir())
+LEGACY_FIELD = (
+    "warning: head.yaml: DPUServiceConfiguration dpf/mon spec.nodeEffect: "
+    "spec.nodeEffect is the older wording of spec.upgradePolicy.applyNodeEffect"
+)
+STDERR = {"head-warnings": LEGACY_FIELD}  # HEAD's warnings also go to stderr, as with `render`
 
 # case: (replaced, updated in place, added, removed, disruptive)
 CLASSES = {
     "chain-switch-changed": (0, 1, 0, 0, False),  # the chain policy is false: patched in place
     "dpuset-added": (0, 0, 1, 0, False),
     "first-deployment": (0, 0, 7, 0, False),
+    "head-warnings": (0, 2, 0, 0, False),
     "interface-rename": (0, 1, 1, 1, False),
     "no-change": (0, 0, 0, 0, False),
     "other-objects": (0, 2, 1, 0, False),
+    "service-added": (0, 1, 1, 0, True),  # a requestor and a node label in the middle of sorted lists
     "service-removed": (0, 1, 0, 2, True),
     "values-disruptive": (4, 1, 0, 0, True),
     "values-non-disruptive": (0, 2, 0, 0, False),
@@ -54,7 +62,8 @@ def test_plan_text_golden(
 ) -> None:
     monkeypatch.chdir(CASES / case)
     code, out, err = run(["plan", "base.yaml", "head.yaml"], capsys)
-    assert (code, err) == (0, "")
+    assert code == 0
+    assert err.startswith(STDERR[case]) if case in STDERR else err == ""
     assert_golden(CASES / case / "expected.txt", out, update=update_golden)
 
 
@@ -64,7 +73,8 @@ def test_plan_markdown_golden(
 ) -> None:
     monkeypatch.chdir(CASES / case)
     code, out, err = run(["plan", "base.yaml", "head.yaml", "--format", "markdown"], capsys)
-    assert (code, err) == (0, "")
+    assert code == 0
+    assert err.startswith(STDERR[case]) if case in STDERR else err == ""
     assert out.startswith("<!-- dpf-render-plan -->\n")
     assert_golden(CASES / case / "expected.md", out, update=update_golden)
 
@@ -145,6 +155,41 @@ def test_non_disruptive_update_keeps_the_name_and_the_node_labels() -> None:
     assert plan.effects == []
 
 
+@pytest.mark.parametrize("output_format", ["text", "markdown"])
+def test_head_warnings_reach_the_plan(
+    output_format: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(CASES / "head-warnings")
+    code, out, _ = run(["plan", "base.yaml", "head.yaml", "--format", output_format], capsys)
+    assert code == 0
+    assert LEGACY_FIELD in out
+
+
+def test_base_warnings_stay_out_of_the_plan(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(CASES / "head-warnings")
+    code, out, err = run(["plan", "head.yaml", "base.yaml"], capsys)
+    assert (code, err) == (0, "")  # BASE's warnings are already on the main branch
+    assert "warning" not in out
+
+
+def test_stale_lock_warning_reaches_the_markdown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case = CASES / "values-disruptive"
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "base").mkdir()
+    (tmp_path / "head").mkdir()
+    (tmp_path / "base" / "all.yaml").write_bytes((case / "base.yaml").read_bytes())
+    (tmp_path / "head" / "all.yaml").write_bytes((case / "head.yaml").read_bytes())
+    assert run(["lock", "base", "-o", "base/lock.yaml"], capsys)[0] == 0
+    (tmp_path / "head" / "lock.yaml").write_bytes((tmp_path / "base" / "lock.yaml").read_bytes())
+    code, out, _ = run(["plan", "base", "head", "--format", "markdown"], capsys)
+    assert code == 0
+    assert "the revision lock is out of date" in out
+
+
 def test_stdin_side(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     case = CASES / "values-disruptive"
     monkeypatch.chdir(case)
@@ -185,7 +230,7 @@ def test_missing_side_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
         ({"a": 1}, {"a": 2}, ["a: 1 → 2"]),
         ({"a": {"b": "x"}}, {"a": {}}, ["a.b: x → (none)"]),
         ({"labels": {"k8s.io/name": "a"}}, {"labels": {"k8s.io/name": "b"}}, ["labels[k8s.io/name]: a → b"]),
-        ({"l": [1, 2]}, {"l": [1, 3, 4]}, ["l[1]: 2 → 3", "l[2]: (none) → 4"]),
+        ({"l": [1, 2]}, {"l": [1, 3, 4]}, ["l[1]: 2 → 3", "l[2]: added 4"]),
         ({"v": "8"}, {"v": 8}, ['v: "8" → 8']),
         ({"m": None}, {"m": {"x": 1}}, ["m: null → {…}"]),
         ({"s": "a"}, {"s": "b" * 80}, ["s: a → " + "b" * 59 + "…"]),
@@ -204,8 +249,141 @@ def test_diff_fields_marks_what_follows_a_rename() -> None:
     renames = (("svc-aaaaa", "svc-bbbbb"),)
     old = {"sel": "svc-aaaaa", "req": ["x_svc-aaaaa", "x_chain-c"], "own": "1"}
     new = {"sel": "svc-bbbbb", "req": ["x_chain-c", "x_svc-bbbbb"], "own": "2"}
-    fields = {f.path: f.follows for f in diff_fields(old, new, renames=renames)}
-    assert fields == {"own": False, "req[0]": True, "req[1]": True, "sel": True}
+    fields = {f.text(): f.follows for f in diff_fields(old, new, renames=renames)}
+    assert fields == {
+        'own: "1" → "2"': False,
+        "req: x_svc-aaaaa → x_svc-bbbbb": True,
+        "sel: svc-aaaaa → svc-bbbbb": True,
+    }
+
+
+def _requirement(key: str, *values: str) -> dict[str, object]:
+    return (
+        {"key": key, "operator": "In", "values": list(values)}
+        if values
+        else {"key": key, "operator": "Exists"}
+    )
+
+
+def _port(service: str, interface: str) -> dict[str, object]:
+    labels = {
+        "svc.dpu.nvidia.com/interface": interface,
+        "svc.dpu.nvidia.com/service": f"d_{service}_0123456789",
+    }
+    return {"serviceInterface": {"matchLabels": labels}}
+
+
+def _chain(*ports: dict[str, object]) -> dict[str, object]:
+    switch = {"ports": list(ports), "serviceMTU": 1500}
+    return {
+        "kind": "DPUServiceChain",
+        "spec": {"template": {"spec": {"template": {"spec": {"switches": [switch]}}}}},
+    }
+
+
+REQUESTORS = "spec.dpuTemplate.spec.nodeEffect.nodeMaintenanceAdditionalRequestors"
+SWITCH = "spec.template.spec.template.spec.switches[0]"
+UPLINK: dict[str, object] = {"serviceInterface": {"matchLabels": {"uplink": "p0"}}}
+
+
+def _dpuset_requestors(*names: str) -> dict[str, object]:
+    return {
+        "kind": "DPUSet",
+        "spec": {
+            "dpuTemplate": {"spec": {"nodeEffect": {"nodeMaintenanceAdditionalRequestors": list(names)}}}
+        },
+    }
+
+
+def _terms(*keys: str) -> dict[str, object]:
+    terms = [{"matchExpressions": [_requirement(k, "x")]} for k in keys]
+    return {
+        "kind": "DPUService",
+        "spec": {"serviceDaemonSet": {"nodeSelector": {"nodeSelectorTerms": terms}}},
+    }
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            _dpuset_requestors("n_c-1", "n_f-1"),
+            _dpuset_requestors("n_c-1", "n_d-1", "n_f-1"),
+            [f"{REQUESTORS}: added n_d-1"],
+        ),
+        (
+            _dpuset_requestors("n_c-1", "n_d-1", "n_f-1"),
+            _dpuset_requestors("n_c-1", "n_f-1"),
+            [f"{REQUESTORS}: removed n_d-1"],
+        ),
+        (
+            {"kind": "DPUService", "spec": {"interfaces": ["a-1", "b-1"]}},
+            {"kind": "DPUService", "spec": {"interfaces": ["b-1"]}},
+            ["spec.interfaces: removed a-1"],
+        ),
+        (
+            {"kind": "DPUSet", "spec": {"dpuNodeSelector": {"matchExpressions": [_requirement("b", "x")]}}},
+            {
+                "kind": "DPUSet",
+                "spec": {
+                    "dpuNodeSelector": {"matchExpressions": [_requirement("a"), _requirement("b", "y", "x")]}
+                },
+            },
+            [
+                "spec.dpuNodeSelector.matchExpressions[key=b].values: added y",
+                "spec.dpuNodeSelector.matchExpressions[key=a]: added",
+            ],
+        ),
+        (
+            _chain(_port("fw", "p0"), UPLINK),
+            _chain(_port("dns", "p0"), _port("fw", "p0"), UPLINK),
+            [f"{SWITCH}.ports[dns/p0]: added"],
+        ),
+        (
+            _chain(_port("fw", "p0"), _port("dns", "p0")),
+            _chain(_port("fw", "p0")),
+            [f"{SWITCH}.ports[dns/p0]: removed"],
+        ),
+        (
+            _terms("k1"),
+            _terms("k0", "k1"),
+            ["spec.serviceDaemonSet.nodeSelector.nodeSelectorTerms[0]: added"],
+        ),
+        ({"args": ["a", "c"]}, {"args": ["a", "b", "c"]}, ["args[1]: added b"]),
+        ({"args": ["a", "b", "c"]}, {"args": ["a", "c"]}, ["args[1]: removed b"]),
+        (
+            {"containers": [{"name": "a", "image": "v1"}, {"name": "b", "image": "v1"}]},
+            {"containers": [{"name": "b", "image": "v2"}, {"name": "a", "image": "v1"}]},
+            ["containers: order changed", "containers[name=b].image: v1 → v2"],
+        ),
+    ],
+    ids=[
+        "requestor-added-in-the-middle",
+        "requestor-removed-in-the-middle",
+        "service-interfaces-set",
+        "match-expressions-by-key",
+        "chain-ports-by-service-interface",
+        "chain-port-removed",
+        "node-selector-terms-by-keys",
+        "ordered-list-insert",
+        "ordered-list-delete",
+        "named-elements",
+    ],
+)
+def test_diff_fields_matches_list_elements_by_identity(old: object, new: object, expected: list[str]) -> None:
+    from kustomize_plugin.review.plan import diff_fields
+
+    assert [f.text() for f in diff_fields(old, new)] == expected
+
+
+def test_requestors_of_a_renamed_service_pair_up() -> None:
+    from kustomize_plugin.review.plan import diff_fields
+
+    renames = (("fw-aaaaa", "fw-bbbbb"),)
+    old = _dpuset_requestors("n_c-1", "n_fw-aaaaa", "n_x-1")
+    new = _dpuset_requestors("n_a-1", "n_c-1", "n_fw-bbbbb", "n_x-1")
+    fields = [(f.text(), f.follows) for f in diff_fields(old, new, renames=renames)]
+    assert fields == [(f"{REQUESTORS}: n_fw-aaaaa → n_fw-bbbbb", True), (f"{REQUESTORS}: added n_a-1", False)]
 
 
 def test_secret_values_are_never_shown() -> None:
@@ -348,3 +526,118 @@ def test_markdown_is_shortened_to_fit(
     assert out.startswith("<!-- dpf-render-plan -->\n")
     assert all(text in out for text in present)
     assert not any(text in out for text in absent)
+
+
+def test_many_warnings_are_shortened_to_fit() -> None:
+    from kustomize_plugin import results as R
+    from kustomize_plugin.review.plan import plan_renders
+    from kustomize_plugin.review.plan_report import format_markdown
+
+    warnings = [R.warning(f"warning number {i} " + "x" * 80) for i in range(500)]
+    plan = plan_renders([], [], warnings=warnings)
+    text = format_markdown(plan, max_chars=1000)
+    assert len(text) <= 1000
+    assert "warning number 0 " in text
+    assert "more: run `dpf-render plan BASE HEAD`" in text
+
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def test_markdown_names_the_dpf_render_version(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kustomize_plugin import __version__
+
+    monkeypatch.chdir(CASES / "values-disruptive")
+    _, out, _ = run(["plan", "base.yaml", "head.yaml", "--format", "markdown", "--max-chars", "900"], capsys)
+    assert out.endswith(f"rendered by dpf-render {__version__}</sub>\n")
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "coloured"),
+    [
+        (["--color", "always"], {}, True),
+        (["--color", "never"], {}, False),
+        ([], {}, False),  # auto, and captured output is not a terminal
+        (["--color", "always"], {"NO_COLOR": "1"}, True),  # an explicit choice wins over NO_COLOR
+        (["--color", "always", "--format", "markdown"], {}, False),
+        (["--color", "always", "--format", "json"], {}, False),
+    ],
+    ids=["always", "never", "auto-not-a-tty", "always-beats-no-color", "markdown", "json"],
+)
+def test_plan_colour(
+    args: list[str],
+    env: dict[str, str],
+    coloured: bool,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(CASES / "values-disruptive")
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    code, out, _ = run(["plan", "base.yaml", "head.yaml", *args], capsys)
+    assert code == 0
+    assert bool(ANSI.search(out)) is coloured
+    if coloured:  # the same text, only coloured
+        assert ANSI.sub("", out) == (CASES / "values-disruptive" / "expected.txt").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("env", "coloured"),
+    [({}, True), ({"NO_COLOR": "1"}, False), ({"NO_COLOR": ""}, True), ({"TERM": "dumb"}, False)],
+    ids=["tty", "no-color", "empty-no-color", "dumb-terminal"],
+)
+def test_plan_colour_on_a_terminal(env: dict[str, str], coloured: bool) -> None:
+    """A real pseudo-terminal as stdout, in a child process: colour by default, none with NO_COLOR."""
+    import os
+    import pty
+    import subprocess
+
+    from .conftest import tool_env
+
+    controller, terminal = pty.openpty()
+    try:
+        variables = tool_env(**{"TERM": "xterm", **env})
+        if "NO_COLOR" not in env:
+            variables.pop("NO_COLOR", None)
+        done = subprocess.run(
+            [str(Path(sys.executable).parent / "dpf-render"), "plan", "base.yaml", "head.yaml"],
+            stdout=terminal,
+            stderr=subprocess.PIPE,
+            cwd=CASES / "values-disruptive",
+            env=variables,
+            timeout=120,
+            check=False,
+        )
+        os.close(terminal)
+        terminal = -1
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:  # EIO: the terminal is closed and drained
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(controller)
+        if terminal >= 0:
+            os.close(terminal)
+    assert done.returncode == 0, done.stderr
+    out = b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+    assert bool(ANSI.search(out)) is coloured
+    assert ANSI.sub("", out).startswith("dpf-render plan: base.yaml → head.yaml\n")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "op"),
+    [({}, {"a": "x"}, "added"), ({"a": "x"}, {}, "removed"), ({"a": "(none)"}, {"a": "x"}, "changed")],
+    ids=["added", "removed", "a-value-that-reads-none"],
+)
+def test_field_change_kind_comes_from_the_values_not_their_text(old: object, new: object, op: str) -> None:
+    from kustomize_plugin.review.plan import diff_fields
+
+    [field] = diff_fields(old, new)
+    assert (field.op, field.element) == (op, False)

@@ -68,24 +68,31 @@ def describe_render(
     """Views of every DPUDeployment among the inputs, and the results that concern none of them."""
     inputs = index_inputs(items, default_namespace)
     revisions = {(r.deployment.namespace, r.deployment.name): r for r in render.revisions}
+    # One pass over the output and one over the results, indexed: a fleet's DPUDeployments must not each
+    # scan everything.
+    dpusets: dict[str, list[dict[str, Any]]] = {}
+    for doc in render.items:
+        owner = _dpuset_owner(doc)
+        if owner is not None:
+            dpusets.setdefault(owner, []).append(doc)
+    about: dict[tuple[str, str, str], list[Result]] = {}
+    for result in render.results:
+        if result.ref is not None:
+            about.setdefault((result.ref.kind, result.ref.namespace, result.ref.name), []).append(result)
     views: list[tuple[DeploymentView, set[tuple[str, str, str]], bool]] = []
     for _, deployment in inputs.deployments:
         view = DeploymentView(deployment.namespace, deployment.name)
         view.revision = revisions.get((deployment.namespace, deployment.name))
         if view.revision is not None:
-            owner = view.revision.owner
-            view.dpusets = [d for d in render.items if _is_dpuset_of(d, owner)]
+            view.dpusets = dpusets.get(view.revision.owner, [])
         views.append((view, _related(deployment), True))
     for kind, namespace, name in sorted(inputs.invalid):
         if kind == DEPLOYMENT:
             views.append((DeploymentView(namespace, name), {(DEPLOYMENT, namespace, name)}, False))
     attributed: set[int] = set()
     for view, related, readable in views:
-        mine = [
-            r
-            for r in render.results
-            if r.ref is not None and (r.ref.kind, r.ref.namespace, r.ref.name) in related
-        ]
+        mine = [r for key in related for r in about.get(key, ())]
+        mine.sort(key=R.Result.sort_key)
         attributed.update(id(r) for r in mine)
         view.conditions = _conditions(mine, rendered=view.revision is not None, readable=readable)
     views.sort(key=lambda v: (v[0].namespace, v[0].name))
@@ -103,11 +110,13 @@ def _related(d: Deployment) -> set[tuple[str, str, str]]:
     return out
 
 
-def _is_dpuset_of(doc: Any, owner: str) -> bool:
+def _dpuset_owner(doc: Any) -> str | None:
+    """The owner label of a DPUSet (`<ns>_<name>` of its DPUDeployment); None for anything else."""
     if not isinstance(doc, dict) or doc.get("kind") != "DPUSet":
-        return False
+        return None
     labels = (doc.get("metadata") or {}).get("labels") or {}
-    return isinstance(labels, dict) and labels.get(naming.OWNER_LABEL) == owner
+    owner = labels.get(naming.OWNER_LABEL) if isinstance(labels, dict) else None
+    return owner if isinstance(owner, str) else None
 
 
 def _conditions(results: list[Result], *, rendered: bool, readable: bool) -> list[Condition]:
@@ -189,11 +198,9 @@ def _deployment_node(view: DeploymentView) -> _Node:
         return root
     sets = _Node("DPUSets")
     for doc in view.dpusets:
-        spec = _template_spec(doc)
+        found = describe_dpuset(doc)
         sets.children.append(
-            _Node(
-                f"DPUSet {doc['metadata']['name']}  {describe_nodes(doc)}  nodeEffect: {describe_node_effect(spec.get('nodeEffect'))}"
-            )
+            _Node(f"DPUSet {found['name']}  {found['nodes']}  nodeEffect: {found['nodeEffect']}")
         )
     root.children.append(sets)
     services = _Node("DPUServices")
@@ -225,6 +232,16 @@ def _deployment_node(view: DeploymentView) -> _Node:
     return root
 
 
+def describe_dpuset(doc: dict[str, Any]) -> dict[str, str]:
+    """A DPUSet's name, the nodes it covers and its node effect, as text."""
+    spec = _template_spec(doc)
+    return {
+        "name": str(doc["metadata"]["name"]),
+        "nodes": describe_nodes(doc),
+        "nodeEffect": describe_node_effect(spec.get("nodeEffect")),
+    }
+
+
 def _template_spec(doc: dict[str, Any]) -> dict[str, Any]:
     value: Any = doc
     for key in ("spec", "dpuTemplate", "spec"):
@@ -240,14 +257,14 @@ def _port_text(revision: DeploymentRevision, port: dict[str, Any]) -> str:
     )
     ref = port.get("service")
     if ref is not None:
-        name = _interface_object(revision, ref["name"], ref["interface"])
+        name = interface_object(revision, ref["name"], ref["interface"])
         return f"{ref['name']}/{ref['interface']}  (DPUServiceInterface {name}){ipam}"
     labels = (port.get("serviceInterface") or {}).get("matchLabels") or {}
     selector = ", ".join(f"{k}={v}" for k, v in sorted(labels.items()))
     return f"serviceInterface {selector or '(all)'}{ipam}"
 
 
-def _interface_object(revision: DeploymentRevision, service_key: str, interface: str) -> str:
+def interface_object(revision: DeploymentRevision, service_key: str, interface: str) -> str:
     for service in revision.services:
         if service.key == service_key:
             for candidate, name in service.interfaces:

@@ -24,11 +24,14 @@ if TYPE_CHECKING:
     from typing import Any
 
     from ..expand.revisions import DeploymentRevision
+    from ..results import Result
 
 ADDED = "added"
 REMOVED = "removed"
 UPDATED = "updated"
 REPLACED = "replaced"
+CHANGED = "changed"  # a field's value (FieldChange.op)
+REORDERED = "reordered"
 ACTIONS = (REPLACED, UPDATED, ADDED, REMOVED)
 ACTION_TEXT = {
     ADDED: "added",
@@ -56,28 +59,51 @@ HIDDEN_VALUE_KINDS = frozenset({"Secret"})  # plans end up in PR comments: name 
 MAX_VALUE_CHARS = 60
 HELM_VALUES = "spec.helmChart.values"
 MISSING: Any = object()
+NONE_TEXT = "(none)"  # how a missing value is shown
+# Longer lists are compared by position: matching elements costs up to quadratic time.
+MAX_MATCHED_ELEMENTS = 1000
 
 _PLAIN_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 _LOOKS_TYPED = re.compile(r"^(?:[-+]?[0-9.][0-9.eE+-]*|true|false|null|~|)$", re.IGNORECASE)
 
 
 class FieldChange:
-    """One changed leaf (or added/removed subtree): its path and the old and new value as display text.
+    """One changed leaf (or added/removed subtree or list element): its path and the old and new value as text.
 
-    `follows` marks a change that only carries other objects' new names or digests along (a node selector
-    naming the new DPUService, a serviceID): a consequence of a replacement, not a cause.
+    `op` is CHANGED, ADDED or REMOVED (the field, or with `element` one element of the list at `path`), or
+    REORDERED (the same elements of a list whose order matters, in another order). `follows` marks a change
+    that only carries other objects' new names or digests along (a node selector naming the new DPUService, a
+    serviceID): a consequence of a replacement, not a cause. `hidden`: the values are not shown (a Secret).
     """
 
-    __slots__ = ("follows", "new", "old", "path")
+    __slots__ = ("element", "follows", "hidden", "new", "old", "op", "path")
 
-    def __init__(self, path: str, old: str, new: str, *, follows: bool = False) -> None:
+    def __init__(
+        self,
+        path: str,
+        old: str,
+        new: str,
+        *,
+        follows: bool = False,
+        op: str = CHANGED,
+        element: bool = False,
+        hidden: bool = False,
+    ) -> None:
         self.path = path
         self.old = old
         self.new = new
         self.follows = follows
+        self.op = op
+        self.element = element
+        self.hidden = hidden
 
     def text(self) -> str:
-        if not self.old and not self.new:
+        if self.op == REORDERED:
+            return f"{self.path}: order changed"
+        if self.element:
+            value = "" if self.hidden else self.new if self.op == ADDED else self.old
+            return f"{self.path}: {self.op} {value}" if value else f"{self.path}: {self.op}"
+        if self.hidden:
             return self.path
         return f"{self.path}: {self.old} → {self.new}"
 
@@ -171,12 +197,13 @@ class DeploymentPlan:
 
 
 class Plan:
-    __slots__ = ("base", "groups", "head")
+    __slots__ = ("base", "groups", "head", "warnings")
 
     def __init__(self, base: str, head: str) -> None:
         self.base = base
         self.head = head
         self.groups: list[DeploymentPlan] = []
+        self.warnings: list[Result] = []  # HEAD's: what the change brings in (BASE's are already merged)
 
     @property
     def changes(self) -> list[Change]:
@@ -213,6 +240,7 @@ def plan_renders(
     base_is_live: bool = False,
     base: str = "BASE",
     head: str = "HEAD",
+    warnings: Iterable[Result] = (),
 ) -> Plan:
     """Classify every object of two renders, then derive what happens on the DPU nodes.
 
@@ -225,23 +253,27 @@ def plan_renders(
         base_docs = _as_applied(base_docs, head_docs)
     base_info = _revision_info(base_revisions)
     head_info = _revision_info(head_revisions)
-    changes = _match(_keyed(base_docs), _keyed(head_docs))
+    # Each side is keyed once: every step below works on the keyed documents (a fleet has tens of thousands).
+    base_keyed, head_keyed = _keyed(base_docs), _keyed(head_docs)
+    changes = _match(base_keyed, head_keyed)
     renames = _renames(changes)
     for change, old, new in changes:
         _annotate(change, old, new, base_info, head_info, renames.get(change.owner, ()))
     _note_interface_renames([c for c, _, _ in changes])
     effects = [
-        e for old, new in _dpuset_pairs(base_docs, head_docs) if (e := _node_effect(old, new)) is not None
+        e for old, new in _dpuset_pairs(base_keyed, head_keyed) if (e := _node_effect(old, new)) is not None
     ]
     _mark_disruptive([c for c, _, _ in changes], effects)
     plan = Plan(base, head)
+    plan.warnings = list(warnings)
     groups: dict[str | None, DeploymentPlan] = {}
     for change, _, _ in changes:
         groups.setdefault(change.owner, DeploymentPlan(change.owner)).changes.append(change)
     for effect, owner in effects:
         groups.setdefault(owner, DeploymentPlan(owner)).effects.append(effect)
     if dpf_docs is not None:
-        for owner, notes in dpf_differences(base_docs, head_docs, dpf_docs, dpf_revisions).items():
+        differences = dpf_differences(base_keyed, head_keyed, _keyed(dpf_docs), dpf_revisions)
+        for owner, notes in differences.items():
             groups.setdefault(owner, DeploymentPlan(owner)).dpf_notes.extend(notes)
     for owner in sorted(groups, key=lambda o: (o is None, o or "")):
         group = groups[owner]
@@ -306,7 +338,10 @@ def _interface_name(obj: dict[str, Any]) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _keyed(docs: list[Any]) -> dict[tuple[str, ...], _Doc]:
+Keyed = dict[tuple[str, ...], _Doc]
+
+
+def _keyed(docs: list[Any]) -> Keyed:
     """Documents by exact key; a repeated key (two inputs with one name) gets an occurrence number."""
     out: dict[tuple[str, ...], _Doc] = {}
     seen: dict[tuple[str, ...], int] = {}
@@ -504,9 +539,9 @@ def _note_interface_renames(changes: list[Change]) -> None:
 
 
 def dpf_differences(
-    base_docs: list[Any],
-    head_docs: list[Any],
-    dpf_docs: list[Any],
+    base: Keyed,
+    head: Keyed,
+    dpf: Keyed,
     dpf_revisions: Iterable[DeploymentRevision],
 ) -> dict[str | None, list[str]]:
     """Per DPUDeployment, where HEAD's render renames or drains differently from DPF's controller.
@@ -520,7 +555,6 @@ def dpf_differences(
         for r in dpf_revisions
         for kind, name, decision in _decisions(r)
     }
-    base, head, dpf = _keyed(base_docs), _keyed(head_docs), _keyed(dpf_docs)
     names = [{d.identity: d for d in docs.values() if d.owner is not None} for docs in (base, head, dpf)]
     out: dict[str | None, list[str]] = {}
     for identity, old in sorted(names[0].items()):
@@ -541,8 +575,8 @@ def dpf_differences(
             out.setdefault(old.owner, []).append(
                 f"DPF would replace {old.kind} {old.name} by a new revision ({faithful.name})"
             )
-    pairs = {(o.namespace, o.name): (o, n) for o, n in _dpuset_pairs(base_docs, head_docs) if o and n}
-    for before, faithful in _dpuset_pairs(base_docs, dpf_docs):
+    pairs = {(o.namespace, o.name): (o, n) for o, n in _dpuset_pairs(base, head) if o and n}
+    for before, faithful in _dpuset_pairs(base, dpf):
         if before is None or faithful is None or (before.namespace, before.name) not in pairs:
             continue
         found = _node_effect(*pairs[(before.namespace, before.name)])
@@ -577,9 +611,9 @@ def _decisions(revision: DeploymentRevision) -> Iterable[tuple[str, str, str]]:
 
 
 def _label_change(label: FieldChange) -> str:
-    if label.old == "(none)":
+    if label.op == ADDED:
         return f"{label.path} is added"
-    if label.new == "(none)":
+    if label.op == REMOVED:
         return f"{label.path} is removed"
     return f"{label.path} changes"
 
@@ -588,9 +622,9 @@ def _label_change(label: FieldChange) -> str:
 # DPUSets and their nodes
 
 
-def _dpuset_pairs(base_docs: list[Any], head_docs: list[Any]) -> list[tuple[_Doc | None, _Doc | None]]:
-    base = {(d.namespace, d.name): d for d in _keyed(base_docs).values() if d.kind == DPUSET}
-    head = {(d.namespace, d.name): d for d in _keyed(head_docs).values() if d.kind == DPUSET}
+def _dpuset_pairs(base_docs: Keyed, head_docs: Keyed) -> list[tuple[_Doc | None, _Doc | None]]:
+    base = {(d.namespace, d.name): d for d in base_docs.values() if d.kind == DPUSET}
+    head = {(d.namespace, d.name): d for d in head_docs.values() if d.kind == DPUSET}
     return [(base.get(k), head.get(k)) for k in sorted(base.keys() | head.keys())]
 
 
@@ -616,7 +650,9 @@ def _node_effect(old: _Doc | None, new: _Doc | None) -> tuple[NodeEffect, str | 
     for key in sorted(old_labels.keys() | new_labels.keys()):
         before, after = old_labels.get(key, MISSING), new_labels.get(key, MISSING)
         if before != after:
-            effect.labels.append(FieldChange(key, display_value(before), display_value(after)))
+            effect.labels.append(
+                FieldChange(key, display_value(before), display_value(after), op=_leaf_op(before, after))
+            )
             effect.label_values.update(v for v in (before, after) if isinstance(v, str))
     old_spec = _template_spec(old.obj)
     provisioning = [f for f in PROVISIONING_FIELDS if old_spec.get(f) != spec.get(f)]
@@ -707,35 +743,269 @@ def diff_fields(
     hide_values: bool = False,
     renames: tuple[tuple[str, str], ...] = (),
 ) -> list[FieldChange]:
-    """Changed leaves between two objects; lists compare by index, a grown or shrunk tail by element.
+    """Changed leaves between two objects; list elements are matched by their identity (docs/review-json.md).
 
     With `renames` ((old, new) names and digests), a change that those substitutions explain is marked
-    `follows`; a list of scalars that is the same set after them (a re-sorted list of names) as well.
+    `follows`, and list elements are matched after them (a requestor naming the new revision of a service
+    pairs with the one naming the old revision).
     """
+    kind = str(new.get("kind", "")) if not path and isinstance(new, dict) else ""
+    out: list[FieldChange] = []
+    _diff(old, new, path, (), _DiffContext(kind, hide_values, renames), out)
+    return out
+
+
+class _DiffContext:
+    __slots__ = ("hide", "kind", "renames")
+
+    def __init__(self, kind: str, hide: bool, renames: tuple[tuple[str, str], ...]) -> None:
+        self.kind = kind
+        self.hide = hide
+        self.renames = renames
+
+
+def _diff(
+    old: Any, new: Any, path: str, shape: tuple[str, ...], ctx: _DiffContext, out: list[FieldChange]
+) -> None:
+    """`shape` is the path's keys without list positions: what the list rules look at."""
     if isinstance(old, dict) and isinstance(new, dict):
-        out: list[FieldChange] = []
         for key in sorted(old.keys() | new.keys(), key=str):
             before, after = old.get(key, MISSING), new.get(key, MISSING)
-            out.extend(diff_fields(before, after, _join(path, key), hide_values=hide_values, renames=renames))
-        return out
+            _diff(before, after, _join(path, key), (*shape, str(key)), ctx, out)
+        return
     if isinstance(old, list) and isinstance(new, list):
-        out = []
-        for i in range(max(len(old), len(new))):
-            before = old[i] if i < len(old) else MISSING
-            after = new[i] if i < len(new) else MISSING
-            out.extend(diff_fields(before, after, f"{path}[{i}]", hide_values=hide_values, renames=renames))
-        if renames and out and _same_scalars(old, new, renames):
-            for f in out:
-                f.follows = True
-        return out
+        _diff_list(old, new, path, shape, ctx, out)
+        return
     if old is new or (old is not MISSING and new is not MISSING and old == new and type(old) is type(new)):
-        return []
+        return
+    renames = ctx.renames
     follows = (
         bool(renames) and isinstance(old, str) and isinstance(new, str) and _substitute(old, renames) == new
     )
-    if hide_values:
-        return [FieldChange(path, "", "", follows=follows)]
-    return [FieldChange(path, display_value(old), display_value(new), follows=follows)]
+    op = _leaf_op(old, new)
+    if ctx.hide:
+        out.append(FieldChange(path, "", "", follows=follows, op=op, hidden=True))
+        return
+    out.append(FieldChange(path, display_value(old), display_value(new), follows=follows, op=op))
+
+
+def _leaf_op(old: Any, new: Any) -> str:
+    return ADDED if old is MISSING else REMOVED if new is MISSING else CHANGED
+
+
+# How the elements of a list are matched between two versions, by the list's place (its keys from the object's
+# root, without list positions). Kubernetes and DPF treat these lists as sets or as maps keyed by a field; any
+# other list of objects that all have a distinct `name` is keyed by it (containers, env, volumes ...), and the
+# rest are ordered lists, compared as sequences (an inserted element is one addition, not a shifted tail).
+SET = "set"  # scalars, order meaningless
+KEYED = "keyed"  # objects identified by a field, order meaningless
+NAMED = "named"  # objects identified by `name`, order kept
+ORDERED = "ordered"
+
+
+def _list_rule(shape: tuple[str, ...], kind: str) -> tuple[str, Any]:
+    """The rule for the list at `shape` and, for keyed lists, the function giving an element's identity."""
+    last = shape[-1] if shape else ""
+    if last in ("nodeMaintenanceAdditionalRequestors", "requiredIPFamilies") or shape[-2:] in (
+        ("matchExpressions", "values"),
+        ("matchFields", "values"),
+    ):
+        return SET, None
+    if kind == DPUSERVICE and shape == ("spec", "interfaces"):  # the names of its DPUServiceInterfaces
+        return SET, None
+    if last in ("matchExpressions", "matchFields"):  # the requirements are ANDed
+        return KEYED, _requirement_identity
+    if shape[-2:] == ("switches", "ports"):  # a port is what it selects; the switches' order matters
+        return KEYED, _port_identity
+    if last == "nodeSelectorTerms":  # the terms are ORed
+        return KEYED, _term_identity
+    return ORDERED, None
+
+
+def _requirement_identity(element: Any, _: int) -> tuple[str, str] | None:
+    key = element.get("key") if isinstance(element, dict) else None
+    return (key, f"key={key}") if isinstance(key, str) else None
+
+
+def _port_identity(element: Any, _: int) -> tuple[str, str] | None:
+    """`service/interface` for a port of a DPF service (DPUDeployment or child), else its selector's labels."""
+    if not isinstance(element, dict):
+        return None
+    service = element.get("service")
+    if isinstance(service, dict):
+        text = f"{service.get('name', '')}/{service.get('interface', '')}"
+        return text, text
+    selector = element.get("serviceInterface")
+    labels = selector.get("matchLabels") if isinstance(selector, dict) else None
+    if not isinstance(labels, dict) or not labels:
+        return None
+    service_id = labels.get(naming.SERVICE_ID_LABEL)
+    interface = labels.get(naming.INTERFACE_LABEL)
+    if isinstance(service_id, str) and isinstance(interface, str) and len(labels) == 2:
+        parts = service_id.split(
+            "_"
+        )  # `<deployment>_<service>_<digest>`: the digest changes with the content
+        text = f"{parts[1] if len(parts) == 3 else service_id}/{interface}"
+        return text, text
+    text = ",".join(f"{k}={v}" for k, v in sorted(labels.items(), key=lambda kv: str(kv[0])))
+    return text, text
+
+
+def _term_identity(element: Any, index: int) -> tuple[str, str] | None:
+    """The label keys a node selector term requires, shown by position."""
+    if not isinstance(element, dict):
+        return None
+    keys = sorted(
+        str(r.get("key"))
+        for field in ("matchExpressions", "matchFields")
+        for r in element.get(field) or []
+        if isinstance(r, dict)
+    )
+    return (",".join(keys), str(index)) if keys else None
+
+
+def _name_identity(element: Any, _: int) -> tuple[str, str] | None:
+    name = element.get("name") if isinstance(element, dict) else None
+    return (name, f"name={name}") if isinstance(name, str) else None
+
+
+def _diff_list(
+    old: list[Any],
+    new: list[Any],
+    path: str,
+    shape: tuple[str, ...],
+    ctx: _DiffContext,
+    out: list[FieldChange],
+) -> None:
+    rule, identity = _list_rule(shape, ctx.kind)
+    if max(len(old), len(new)) > MAX_MATCHED_ELEMENTS:
+        _diff_positions(old, new, path, shape, ctx, out)
+        return
+    if rule == ORDERED:
+        if ctx.renames and old and _same_scalars(old, new, ctx.renames):
+            rule = SET  # a sorted list of names whose order only moved with the new names
+        elif all(isinstance(e, dict) for e in (*old, *new)) and (old or new):
+            rule, identity = NAMED, _name_identity
+    if rule == SET:
+        if all(isinstance(e, (str, int, float, bool)) for e in (*old, *new)):
+            _diff_set(old, new, path, ctx, out)
+            return
+        rule = ORDERED
+    if rule in (KEYED, NAMED) and not _diff_keyed(old, new, path, shape, ctx, identity, rule == NAMED, out):
+        rule = ORDERED
+    if rule == ORDERED:
+        _diff_sequence(old, new, path, shape, ctx, out)
+
+
+def _diff_set(old: list[Any], new: list[Any], path: str, ctx: _DiffContext, out: list[FieldChange]) -> None:
+    """Scalars as a set: an old element whose new name is in the new list is shown as that rename."""
+    after = {_scalar_key(v): v for v in new}
+    before = {_scalar_key(v, ctx.renames): v for v in old}
+    for key, value in before.items():
+        if key in after:
+            _diff(value, after[key], path, (), ctx, out)
+    for key, value in before.items():
+        if key not in after:
+            out.append(_element(REMOVED, path, value, ctx))
+    for key, value in after.items():
+        if key not in before:
+            out.append(_element(ADDED, path, value, ctx))
+
+
+def _scalar_key(value: Any, renames: tuple[tuple[str, str], ...] = ()) -> str:
+    text = _substitute(value, renames) if isinstance(value, str) else value
+    return json.dumps(text)
+
+
+def _diff_keyed(
+    old: list[Any],
+    new: list[Any],
+    path: str,
+    shape: tuple[str, ...],
+    ctx: _DiffContext,
+    identity: Any,
+    ordered: bool,
+    out: list[FieldChange],
+) -> bool:
+    """Elements matched by identity; False (nothing written) when an element has none or two share one."""
+    before = [identity(e, i) for i, e in enumerate(old)]
+    after = [identity(e, i) for i, e in enumerate(new)]
+    if None in before or None in after:
+        return False
+    old_keys = [_substitute(key, ctx.renames) for key, _ in before]
+    new_keys = [key for key, _ in after]
+    if len(set(old_keys)) != len(old_keys) or len(set(new_keys)) != len(new_keys):
+        return False
+    found: list[FieldChange] = []
+    by_key = {key: i for i, key in enumerate(old_keys)}
+    kept = [key for key in new_keys if key in by_key]
+    if ordered and kept != [key for key in old_keys if key in set(new_keys)]:
+        found.append(FieldChange(path, "", "", op=REORDERED))
+    for j, key in enumerate(new_keys):
+        if key in by_key:
+            _diff(old[by_key[key]], new[j], f"{path}[{after[j][1]}]", shape, ctx, found)
+    found.extend(
+        _element(REMOVED, f"{path}[{label}]", old[i], ctx)
+        for i, (key, (_, label)) in enumerate(zip(old_keys, before, strict=True))
+        if key not in set(new_keys)
+    )
+    found.extend(
+        _element(ADDED, f"{path}[{label}]", new[j], ctx)
+        for j, (key, label) in enumerate(after)
+        if key not in by_key
+    )
+    out.extend(found)
+    return True
+
+
+def _diff_sequence(
+    old: list[Any],
+    new: list[Any],
+    path: str,
+    shape: tuple[str, ...],
+    ctx: _DiffContext,
+    out: list[FieldChange],
+) -> None:
+    """An ordered list as a sequence: equal runs (after the renames) matched, the rest added or removed."""
+    import difflib
+
+    old_keys = [_substitute(_canonical(e), ctx.renames) for e in old]
+    new_keys = [_canonical(e) for e in new]
+    matcher = difflib.SequenceMatcher(None, old_keys, new_keys, autojunk=False)
+    removed: list[FieldChange] = []
+    added: list[FieldChange] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        paired = min(i2 - i1, j2 - j1) if tag in ("equal", "replace") else 0
+        for k in range(paired):
+            _diff(old[i1 + k], new[j1 + k], f"{path}[{j1 + k}]", shape, ctx, out)
+        removed.extend(_element(REMOVED, f"{path}[{i}]", old[i], ctx) for i in range(i1 + paired, i2))
+        added.extend(_element(ADDED, f"{path}[{j}]", new[j], ctx) for j in range(j1 + paired, j2))
+    out.extend(removed + added)
+
+
+def _diff_positions(
+    old: list[Any],
+    new: list[Any],
+    path: str,
+    shape: tuple[str, ...],
+    ctx: _DiffContext,
+    out: list[FieldChange],
+) -> None:
+    for i in range(max(len(old), len(new))):
+        before = old[i] if i < len(old) else MISSING
+        after = new[i] if i < len(new) else MISSING
+        _diff(before, after, f"{path}[{i}]", shape, ctx, out)
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=False)
+
+
+def _element(op: str, path: str, value: Any, ctx: _DiffContext) -> FieldChange:
+    """A list element added or removed: scalars are shown, objects and lists only by their path."""
+    text = "" if isinstance(value, (dict, list)) else display_value(value)
+    old, new = (text, "") if op == REMOVED else ("", text)
+    return FieldChange(path, old, new, op=op, element=True, hidden=ctx.hide)
 
 
 def _same_scalars(old: list[Any], new: list[Any], renames: tuple[tuple[str, str], ...]) -> bool:
@@ -754,7 +1024,7 @@ def _join(path: str, key: Any) -> str:
 def display_value(value: Any) -> str:
     """A short, single-line rendering of a value: `(none)`, a scalar, `{…}` or `[…]`."""
     if value is MISSING:
-        return "(none)"
+        return NONE_TEXT
     if isinstance(value, dict):
         return "{…}" if value else "{}"
     if isinstance(value, list):

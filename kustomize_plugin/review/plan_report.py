@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from importlib import resources
 
-from .plan import ACTION_SYMBOL, ACTION_TEXT, ACTIONS, ADDED, CHAIN, DPUSERVICE, REMOVED, REPLACED
+from .. import __version__
+from .plan import ACTION_SYMBOL, ACTION_TEXT, ACTIONS, ADDED, CHAIN, DPUSERVICE, REMOVED, REPLACED, UPDATED
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -20,39 +21,64 @@ TEMPLATE = "plan.md.j2"
 MARKER = "<!-- dpf-render-plan -->"  # lets a CI job find and update its own comment
 TABLE_FIELDS = 5  # changed fields shown in a table cell; the rest are in the collapsed list
 NAMES_SHOWN = 10  # names listed in one sentence of the verdict
+WARNINGS_SHOWN = 20  # warnings listed in a Markdown plan; the job's log has them all
 MAX_COMMENT_CHARS = 60_000  # GitHub refuses comments over 65536 characters; leave room for a footer
 
 
-def format_text(plan: Plan) -> str:
-    lines = [f"dpf-render plan: {plan.base} → {plan.head}", ""]
+# SGR codes of the text plan on a terminal: red for what disrupts or goes, green for what comes, yellow for
+# in-place updates and cautions.
+BOLD, DIM, RED, GREEN, YELLOW = "1", "2", "31", "32", "33"
+ACTION_COLOUR = {ADDED: GREEN, REMOVED: RED, UPDATED: YELLOW, REPLACED: RED}
+
+
+def format_text(plan: Plan, *, color: bool = False) -> str:
+    """The plan for a terminal; `color` adds ANSI colours (the caller decides: a TTY, NO_COLOR, --color)."""
+
+    def paint(text: str, *styles: str) -> str:
+        return f"\x1b[{';'.join(styles)}m{text}\x1b[0m" if color and text else text
+
+    lines = [paint(f"dpf-render plan: {plan.base} → {plan.head}", BOLD), ""]
     if not plan.changes:
         lines.append("No changes: both sides render the same objects.")
-        return "\n".join(lines) + "\n"
+        return "\n".join(lines + _warning_lines(plan, paint)) + "\n"
     for group in plan.groups:
-        lines.append(group.title)
+        lines.append(paint(group.title, BOLD))
         if group.effects:
             lines.append("  DPU nodes:")
             for effect in group.effects:
-                lines.append(f"    {_effect_symbol(effect)} {_effect_headline(effect)}")
+                symbol = _effect_symbol(effect)
+                colour = GREEN if symbol == "+" else RED if symbol in ("-", "!") else DIM
+                lines.append(f"    {paint(symbol, BOLD, colour)} {_effect_headline(effect)}")
                 lines.extend(f"        {label.text()}" for label in effect.labels)
                 lines.extend(f"        {note}" for note in effect.notes)
         lines.append("  Objects:")
         for change in group.changes:
-            lines.append(f"  {ACTION_SYMBOL[change.action]:<3} {_headline(change, group.owner is None)}")
+            symbol = paint(ACTION_SYMBOL[change.action], BOLD, ACTION_COLOUR[change.action])
+            padding = " " * (3 - len(ACTION_SYMBOL[change.action]))
+            headline = _headline(change, group.owner is None)
+            if change.disruptive:
+                headline = headline.removesuffix("disruptive") + paint("disruptive", BOLD, RED)
+            lines.append(f"  {symbol}{padding} {headline}")
             lines.extend(f"        {note}" for note in change.notes)
             lines.extend(f"        {field.text()}" for field in change.fields if not field.follows)
             following = follow_summary(change)
             if following:
-                lines.append(f"        {following}")
+                lines.append(f"        {paint(following, DIM)}")
         if group.dpf_notes:
-            lines.append("  Not what DPF's controller would do:")
+            lines.append(paint("  Not what DPF's controller would do:", YELLOW))
             lines.extend(f"    - {note}" for note in group.dpf_notes)
         lines.append("")
     lines.append("Summary: " + summary_counts(plan) + ".")
     headline, points = verdict(plan)
-    lines.append(headline)
+    lines.append(paint(headline, BOLD, RED if plan.disruptive else GREEN))
     lines.extend(f"  - {point}" for point in points)
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + _warning_lines(plan, paint)) + "\n"
+
+
+def _warning_lines(plan: Plan, paint: Any) -> list[str]:
+    if not plan.warnings:
+        return []
+    return ["", paint(f"Warnings of {plan.head}:", BOLD, YELLOW), *(f"  {r.line()}" for r in plan.warnings)]
 
 
 def _qualified(name: str, change: Change, qualified: bool) -> str:
@@ -189,7 +215,13 @@ def format_markdown(plan: Plan, *, max_chars: int = MAX_COMMENT_CHARS) -> str:
         else:
             high = middle - 1
     context.update(groups=[], rows=rows[:low], hidden=len(rows) - low)
-    return render(context)
+    text = render(context)
+    warnings = context["warnings"]
+    while len(text) > max_chars and warnings:  # a render with thousands of warnings: keep what fits
+        warnings = warnings[: len(warnings) // 2]
+        context.update(warnings=warnings, more_warnings=len(plan.warnings) - len(warnings))
+        text = render(context)
+    return text
 
 
 def summary_rows(plan: Plan) -> list[dict[str, Any]]:
@@ -259,6 +291,7 @@ def markdown_context(plan: Plan) -> dict[str, Any]:
     ]
     return {
         "marker": MARKER,
+        "version": __version__,
         "base": plan.base,
         "head": plan.head,
         "changed": bool(plan.changes),
@@ -269,6 +302,8 @@ def markdown_context(plan: Plan) -> dict[str, Any]:
         "groups": groups,
         "fields": fields,
         "fence": _fence(line for f in fields for line in f["lines"]),
+        "warnings": [r.line() for r in plan.warnings[:WARNINGS_SHOWN]],
+        "more_warnings": max(0, len(plan.warnings) - WARNINGS_SHOWN),
         "shortened": 0,
         "rows": [],
         "hidden": 0,
