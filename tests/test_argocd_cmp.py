@@ -533,7 +533,47 @@ def sidecar_bin(root: Path) -> Path:
     for path in [root, *root.rglob("*")]:
         if not path.is_symlink():  # chmod would follow it to the system interpreter
             path.chmod(0o755 if path.is_dir() or path == script else 0o644)
+    probe = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", "import kustomize_plugin, yaml, click"],
+        user=SIDECAR_UID,
+        env={"PATH": SYSTEM_PATH},
+        capture_output=True,
+        check=False,
+    )
+    if probe.returncode != 0:
+        # The checkout itself is out of uid 999's reach (a clone in a 0700 folder): copy what runs.
+        _copy_runtime(venv / "lib" / version / "site-packages")
+        for path in [root, *root.rglob("*")]:
+            if not path.is_symlink():
+                path.chmod(0o755 if path.is_dir() or path == script else 0o644)
     return venv / "bin"
+
+
+RUNTIME_MODULES = (
+    "kustomize_plugin",
+    "yaml",
+    "_yaml",
+    "click",
+    "jinja2",
+    "markupsafe",
+    "semver",
+    "deepmerge",
+)
+
+
+def _copy_runtime(site_packages: Path) -> None:
+    """dpf-render and its runtime dependencies, copied where uid 999 can read them."""
+    import importlib.util
+
+    for name in RUNTIME_MODULES:
+        spec = importlib.util.find_spec(name)
+        if spec is None:
+            continue
+        if spec.submodule_search_locations:
+            source = Path(next(iter(spec.submodule_search_locations)))
+            shutil.copytree(source, site_packages / source.name, ignore=shutil.ignore_patterns("__pycache__"))
+        elif spec.origin:
+            shutil.copy2(spec.origin, site_packages / Path(spec.origin).name)
 
 
 def as_999(plugin: Plugin, work_root: Path) -> CMPServer:
