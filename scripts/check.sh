@@ -5,9 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x .venv/bin/python ] || python3 -m venv .venv
 # compat mode: a plain path entry instead of an import hook, which would add ~14 ms to every start-up.
-# The runtime dependencies at the versions every artefact ships with (scripts/requirements-pinned.txt).
+# The runtime dependencies at the versions every artefact ships with (scripts/requirements-pinned.txt), the
+# development tools at the versions CI runs (scripts/requirements-dev.txt).
 .venv/bin/pip install -q --disable-pip-version-check --config-settings editable_mode=compat \
-    --constraint scripts/requirements-pinned.txt -e '.[dev]'
+    --constraint scripts/requirements-pinned.txt --constraint scripts/requirements-dev.txt -e '.[dev]'
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy
