@@ -39,7 +39,6 @@ if TYPE_CHECKING:
 
     F = TypeVar("F", bound=Callable[..., Any])
 
-EXIT_DISRUPTIVE = 2
 JSON_HELP = "json: a versioned document for bots and dashboards (docs/review-json.md)."
 
 
@@ -143,7 +142,7 @@ def check(paths: tuple[str, ...], directory: str, output_format: str, **options:
     help="Colour the text plan: auto when stdout is a terminal and NO_COLOR is not set.",
 )
 @click.option(
-    "--fail-on-disruptive", is_flag=True, help=f"Exit {EXIT_DISRUPTIVE} when anything is disruptive."
+    "--fail-on-disruptive", is_flag=True, help=f"Exit {R.EXIT_DISRUPTIVE} when anything is disruptive."
 )
 @click.option(
     "--max-chars",
@@ -219,7 +218,7 @@ def plan(
         text = format_text(result, color=use_color(color, sys.stdout))
     sys.stdout.write(text)
     if fail_on_disruptive and result.disruptive:
-        raise SystemExit(EXIT_DISRUPTIVE)
+        raise SystemExit(R.EXIT_DISRUPTIVE)
 
 
 def use_color(choice: str, stream: Any) -> bool:

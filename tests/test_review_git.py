@@ -191,7 +191,7 @@ def test_done_when_disruptive_change_of_the_example(
     for name in services:
         assert f"| -/+ | DPUService | `{name}` → " in out
     code, _, _ = run([*args, "--fail-on-disruptive"], capsys)
-    assert code == 2
+    assert code == 4
 
 
 @pytest.mark.usefixtures("repo")

@@ -94,7 +94,7 @@ def test_fail_on_disruptive_exit_code(
 ) -> None:
     monkeypatch.chdir(CASES / case)
     code, _, _ = run(["plan", "base.yaml", "head.yaml", "--fail-on-disruptive"], capsys)
-    assert code == (2 if CLASSES[case][4] else 0)
+    assert code == (4 if CLASSES[case][4] else 0)
 
 
 def build_plan(base: Path, head: Path) -> Plan:

@@ -92,7 +92,7 @@ def describe_render(
     attributed: set[int] = set()
     for view, related, readable in views:
         mine = [r for key in related for r in about.get(key, ())]
-        mine.sort(key=R.Result.sort_key)
+        mine.sort(key=R.Result.identity)
         attributed.update(id(r) for r in mine)
         view.conditions = _conditions(mine, rendered=view.revision is not None, readable=readable)
     views.sort(key=lambda v: (v[0].namespace, v[0].name))
