@@ -22,7 +22,7 @@ import subprocess
 import sys
 import tempfile
 
-from . import pipeline, yamlio
+from . import pipeline, yamldump, yamlload
 from . import results as R
 from .config import RenderConfig
 from .sources import items_from_text, list_files, read_paths
@@ -233,8 +233,8 @@ def build_kustomization(path: str, environ: Mapping[str, str]) -> tuple[str | No
         detail = stderr.decode("utf-8", "replace").strip() or "no error output"
         return None, [R.error(f"`{shown}` failed (exit {code}): {detail}", condition=None)]
     try:
-        return yamlio.decode(stdout, source=shown), []
-    except yamlio.YAMLInputError as exc:
+        return yamlload.decode(stdout, source=shown), []
+    except yamlload.YAMLInputError as exc:
         return None, [
             R.error(f"`{shown}` printed something that is not UTF-8 YAML: {exc.message}", condition=None)
         ]
@@ -290,7 +290,7 @@ def generate(path: str, environ: Mapping[str, str]) -> tuple[str, list[Result], 
     code = R.exit_code(results, strict=config.strict)
     if code != R.EXIT_OK:
         return "", results, code
-    return yamlio.dump_stream(render.items), results, code
+    return yamldump.dump_stream(render.items), results, code
 
 
 def describe_app(environ: Mapping[str, str]) -> str:

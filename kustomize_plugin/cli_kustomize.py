@@ -17,7 +17,7 @@ from importlib import resources
 import click
 
 from . import config as config_mod
-from . import model, yamlio
+from . import model, yamldump, yamlload
 from . import results as R
 from .sources import read_paths
 
@@ -145,7 +145,7 @@ def name_references(service_keys: Iterable[str] = ()) -> str:
     keys = sorted(set(service_keys))
     if not keys:
         return text
-    (document,) = yamlio.load_documents(text, source=NAME_REFERENCES)
+    (document,) = yamlload.load_documents(text, source=NAME_REFERENCES)
     for kind, field in SERVICE_REFERENCES:
         document["nameReference"].append(
             {
@@ -162,7 +162,7 @@ def name_references(service_keys: Iterable[str] = ()) -> str:
         "# The service paths are per key (kustomize field specs have no wildcard for map keys): run it again\n"
         "# when services are added or renamed.\n"
     )
-    return header + yamlio.dump_document(document)
+    return header + yamldump.dump_document(document)
 
 
 def service_keys(objects: Iterable[Any]) -> list[str]:

@@ -14,7 +14,7 @@ import click
 
 from . import lock as lock_mod
 from . import results as R
-from . import yamlio
+from . import yamldump, yamlload
 from .cli import _CONTEXT, _render_options, build_config, report
 from .output import plan_paths
 from .sources import read_paths
@@ -54,7 +54,7 @@ def lock(paths: tuple[str, ...], output_file: str | None, **options: Any) -> Non
     report(results)
     if planned is None or R.has_errors(results, strict=strict):
         raise SystemExit(code or R.EXIT_INPUT_ERROR)
-    _write(yamlio.dump_stream([r.lock.to_object() for r in planned.revisions]), output_file)
+    _write(yamldump.dump_stream([r.lock.to_object() for r in planned.revisions]), output_file)
 
 
 @click.command(context_settings=_CONTEXT)
@@ -105,7 +105,7 @@ def adopt(live: tuple[str, ...], inputs: tuple[str, ...], output_file: str | Non
     report(results)
     if R.has_errors(results, strict=config.strict):
         raise SystemExit(R.EXIT_INPUT_ERROR)
-    _write(yamlio.dump_stream([lock.to_object() for lock in adoption.locks]), output_file)
+    _write(yamldump.dump_stream([lock.to_object() for lock in adoption.locks]), output_file)
 
 
 def _write(text: str, output_file: str | None) -> None:
@@ -133,9 +133,9 @@ def _unsafe_target(path: str) -> str | None:
         return f"{path} is not a regular file"
     try:
         with open(path, "rb") as handle:
-            data = handle.read(yamlio.DEFAULT_MAX_BYTES + 1)
-        docs = yamlio.load_documents(yamlio.decode(data, source=path), source=path)
-    except (OSError, yamlio.YAMLInputError) as exc:
+            data = handle.read(yamlload.DEFAULT_MAX_BYTES + 1)
+        docs = yamlload.load_documents(yamlload.decode(data, source=path), source=path)
+    except (OSError, yamlload.YAMLInputError) as exc:
         return f"{path} cannot be read as YAML ({exc}): not replaced"
     others = [
         d

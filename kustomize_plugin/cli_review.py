@@ -11,7 +11,7 @@ import sys
 
 import click
 
-from . import model, pipeline, yamlio
+from . import model, pipeline, yamlload
 from . import results as R
 from .adopt import is_live, live_object
 from .cli import _CONTEXT, _render_options, build_config, report
@@ -99,7 +99,7 @@ def check(paths: tuple[str, ...], directory: str, output_format: str, **options:
     except OutputError as exc:
         sys.stderr.write(R.printable(f"error: {exc}") + "\n")
         raise SystemExit(R.EXIT_INPUT_ERROR) from None
-    drift = compare_tree(expected, directory, max_bytes=yamlio.max_input_bytes())
+    drift = compare_tree(expected, directory, max_bytes=yamlload.max_input_bytes())
     if drift.problems:
         sys.stderr.write("".join(R.printable(f"error: {problem}") + "\n" for problem in drift.problems))
         raise SystemExit(R.EXIT_INPUT_ERROR)

@@ -16,7 +16,7 @@ import os
 import sys
 
 from . import config as config_mod
-from . import krm, yamlio
+from . import krm, yamldump, yamlload
 from . import results as R
 from .output import utf8, write_whole
 from .sources import read_capped
@@ -49,7 +49,7 @@ def main(
     stderr = stderr if stderr is not None else utf8(sys.stderr)
     environ = environ if environ is not None else os.environ
     try:
-        max_bytes = yamlio.max_input_bytes(environ)
+        max_bytes = yamlload.max_input_bytes(environ)
     except ValueError as exc:
         stderr.write(R.printable(f"dpf-render: {exc}") + "\n")
         return R.EXIT_USAGE
@@ -71,7 +71,7 @@ def main(
     )
     write_whole(stderr, R.stderr_lines(results))
     if code == R.EXIT_OK:
-        write_whole(stdout, yamlio.dump_stream(output))
+        write_whole(stdout, yamldump.dump_stream(output))
     return code
 
 
@@ -84,8 +84,8 @@ def read_config(args: Sequence[str], environ: Mapping[str, str]) -> Any:
         )
     source, text = _config_text(args[0] if args else None, environ)
     try:
-        docs = [d for d in yamlio.load_documents(text, source=source) if d is not None]
-    except yamlio.YAMLInputError as exc:
+        docs = [d for d in yamlload.load_documents(text, source=source) if d is not None]
+    except yamlload.YAMLInputError as exc:
         where = f" line {exc.line}:" if exc.line is not None else ""
         raise UsageError(f"{source}:{where} {exc.message}") from None
     if len(docs) != 1 or not isinstance(docs[0], dict):
@@ -104,8 +104,8 @@ def _config_text(path: str | None, environ: Mapping[str, str]) -> tuple[str, str
     if path is not None:
         try:
             with open(path, "rb") as handle:
-                return path, yamlio.decode(handle.read(yamlio.DEFAULT_MAX_BYTES + 1), source=path)
-        except (OSError, yamlio.YAMLInputError) as exc:
+                return path, yamlload.decode(handle.read(yamlload.DEFAULT_MAX_BYTES + 1), source=path)
+        except (OSError, yamlload.YAMLInputError) as exc:
             if not environ.get(CONFIG_ENV):
                 message = exc.strerror if isinstance(exc, OSError) else exc.message
                 raise UsageError(f"{path}: {message}") from None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import _signal  # type: ignore[import-not-found]  # `signal` without its enums: 0.5 ms less start-up
 import sys
 
-from . import emit, pipeline, yamlio
+from . import pipeline, yamldump, yamlload
 from . import results as R
 from .sources import read_paths
 
@@ -43,7 +43,7 @@ def plan_paths(
 ) -> tuple[pipeline.Plan | None, list[Result], int]:
     """Read files, folders or `-` and plan their final manifests: (the plan, or None on errors; results; exit code)."""
     try:
-        max_bytes = yamlio.max_input_bytes()
+        max_bytes = yamlload.max_input_bytes()
     except ValueError as exc:  # the environment, not the inputs: a usage error
         return None, [R.error(str(exc), condition=None)], R.EXIT_USAGE
     items, found = read_paths(
@@ -89,7 +89,7 @@ def render_command(
     if planned is None:
         return code
     if output_dir is None:
-        write_whole(stdout, list(yamlio.dump_generated_stream(planned.documents(), emit.TOP_KEYS)))
+        write_whole(stdout, list(yamldump.stream_pieces(planned.documents())))
         return R.EXIT_OK
     try:
         notes = outdir.replace_folder(output_dir, _plan_generated(planned.documents()), inputs=paths)
@@ -170,5 +170,5 @@ def _plan_generated(documents: Iterable[tuple[Any, bool]]) -> dict[str, str]:
         path = relative_path(doc)
         if path in files:
             raise OutputError(f"two objects would be written to {path}")
-        files[path] = yamlio.dump_canonical(doc, emit.TOP_KEYS) if generated else yamlio.dump_document(doc)
+        files[path] = yamldump.dump_canonical(doc) if generated else yamldump.dump_document(doc)
     return files

@@ -210,7 +210,7 @@ def median_of(runs: int, functions: dict[str, Callable[[], object]]) -> dict[str
 
 def throughput(work: Path, deployments: int, runs: int) -> list[Row]:
     """dpf-render in one process against PyYAML's C loader plus C dumper, on the same files and objects."""
-    from kustomize_plugin import emit, pipeline, sources, yamlio
+    from kustomize_plugin import pipeline, sources, yamldump
     from kustomize_plugin.config import RenderConfig
 
     fleet = work / f"fleet-{deployments}"
@@ -220,7 +220,7 @@ def throughput(work: Path, deployments: int, runs: int) -> list[Row]:
     def ours() -> str:
         items, _ = sources.read_paths([str(fleet)])
         planned = pipeline.plan(items, RenderConfig(), mode=pipeline.FINAL)
-        return "".join(yamlio.dump_generated_stream(planned.documents(), emit.TOP_KEYS))
+        return "".join(yamldump.stream_pieces(planned.documents()))
 
     items, _ = sources.read_paths([str(fleet)])
     output, results = pipeline.run(items, RenderConfig(), mode=pipeline.FINAL)

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from kustomize_plugin import yamlio
+from kustomize_plugin import yamlload
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
@@ -89,7 +89,7 @@ class Plugin:
     """A parsed, validated plugin.yaml (config.go `ValidatePluginConfig`, plus unknown-key checks Argo CD skips)."""
 
     def __init__(self, path: Path) -> None:
-        docs = yamlio.load_documents(path.read_text(encoding="utf-8"), source=str(path))
+        docs = yamlload.load_documents(path.read_text(encoding="utf-8"), source=str(path))
         if len(docs) != 1 or not isinstance(docs[0], dict):
             raise PluginConfigError("plugin.yaml must hold exactly one object")
         raw = docs[0]
@@ -249,7 +249,7 @@ def split_manifests(stdout: bytes) -> list[dict[str, Any]]:
     """kube.SplitYAMLToString: a YAML or JSON stream; empty and null documents skipped; `List`s unwrapped."""
     text = stdout.decode("utf-8")
     out: list[dict[str, Any]] = []
-    for doc in yamlio.load_documents(text, source="plugin stdout"):
+    for doc in yamlload.load_documents(text, source="plugin stdout"):
         if doc is None:
             continue
         if not isinstance(doc, dict):

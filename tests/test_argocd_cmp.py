@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from kustomize_plugin import argocd, yamlio
+from kustomize_plugin import argocd, yamldump, yamlload
 from tests.cmp_runner import (
     RELEASES,
     UNNAMED_NOT_FOUND,
@@ -280,7 +280,7 @@ def test_a_failing_discovery_refuses_a_named_plugin_and_3_4_says_why(
             "discover": {"find": {"command": ["sh", "-c", "echo no >&2; exit 3"]}},
         },
     }
-    config.write_text(yamlio.dump_document(raw))
+    config.write_text(yamldump.dump_document(raw))
     server = RepoServer(
         release, [CMPServer(Plugin(config), sidecar_env={"PATH": SYSTEM_PATH}, work_root=work_root)]
     )
@@ -699,7 +699,7 @@ def running(pid: int) -> bool:
 def test_example_application_names_the_plugin_and_renders(
     plugin: Plugin, server: CMPServer, discovering: CMPServer, tmp_path: Path
 ) -> None:
-    (application,) = yamlio.load_documents(EXAMPLE_APPLICATION.read_text(encoding="utf-8"))
+    (application,) = yamlload.load_documents(EXAMPLE_APPLICATION.read_text(encoding="utf-8"))
     source = application["spec"]["source"]
     assert source["plugin"]["name"] == plugin.full_name
     announced = {p["name"] for p in plugin.static_parameters}

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 
-from kustomize_plugin import __version__, yamlio
+from kustomize_plugin import __version__, yamlload
 
 from .conftest import HANG_GUARD, PRODUCER_CONSUMER, REPO, run_dpf_render
 
@@ -191,9 +191,9 @@ def test_check_dist_installs_exactly_as_the_readme_says() -> None:
 
 
 def workflow_step(name: str) -> str:
-    workflow = yamlio.load_documents((REPO / "examples" / "github-actions" / "dpf-render.yaml").read_text())[
-        0
-    ]
+    workflow = yamlload.load_documents(
+        (REPO / "examples" / "github-actions" / "dpf-render.yaml").read_text()
+    )[0]
     (step,) = [s for s in workflow["jobs"]["review"]["steps"] if s.get("name") == name]
     return str(step["run"])
 

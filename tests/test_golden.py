@@ -13,7 +13,7 @@ import io
 
 import pytest
 
-from kustomize_plugin import krm, pipeline, yamlio
+from kustomize_plugin import krm, pipeline, yamldump
 from kustomize_plugin.cli import render_paths
 from kustomize_plugin.config import RenderConfig
 
@@ -36,7 +36,7 @@ def results_text(data: bytes) -> str:
     """The results of a run as YAML, for results.yaml."""
     request = krm.parse_request(data)
     _, results, _ = krm.process(request, cwd=str(REPO))
-    return yamlio.dump_document([r.to_dict() for r in results]) if results else ""
+    return yamldump.dump_document([r.to_dict() for r in results]) if results else ""
 
 
 def test_there_are_golden_cases() -> None:
@@ -68,7 +68,7 @@ def test_golden_case(case: str, update_golden: bool) -> None:
             items = krm.parse_request(stdout.encode()).items
             output, found = pipeline.run(items, RenderConfig(allow_empty=True))
             assert not [r for r in found if r.severity == "error"]
-            assert yamlio.dump_stream(output) == stdout, "rendering its own output changed it"
+            assert yamldump.dump_stream(output) == stdout, "rendering its own output changed it"
 
 
 @pytest.mark.parametrize("example", EXAMPLES)
@@ -77,6 +77,6 @@ def test_example_renders_as_committed(example: str, update_golden: bool) -> None
     assert code == 0, [str(r) for r in results]
     assert_golden(
         REPO / "examples" / example / ".expected" / "render.yaml",
-        yamlio.dump_stream(docs),
+        yamldump.dump_stream(docs),
         update=update_golden,
     )

@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 
 import pytest
 
-from kustomize_plugin import pipeline, yamlio
+from kustomize_plugin import pipeline, yamldump, yamlload
 from kustomize_plugin.config import RenderConfig
 from kustomize_plugin.inputs import Item
 from kustomize_plugin.review.plan import plan_renders
@@ -146,7 +146,7 @@ spec:
 
 
 def base(*, chain_policy: bool = False) -> Objects:
-    objs: Objects = yamlio.load_documents(BASE)
+    objs: Objects = yamlload.load_documents(BASE)
     if chain_policy:
         deployment(objs)["spec"]["serviceChains"]["upgradePolicy"]["applyNodeEffect"] = True
     return objs
@@ -218,7 +218,7 @@ def flip_mon_policy(objs: Objects) -> None:
 
 def add_service(*, disruptive: bool) -> Callable[[Objects], None]:
     def change(objs: Objects) -> None:
-        extra = yamlio.load_documents(EXTRA)
+        extra = yamlload.load_documents(EXTRA)
         if not disruptive:
             extra[1]["spec"]["upgradePolicy"] = {"applyNodeEffect": False}
         objs.extend(extra)
@@ -414,7 +414,7 @@ def test_committing_the_updated_lock_renders_the_same(row: Row) -> None:
     stale_render = render(stale)
     updated = with_lock(after, stale_render)
     updated_render = render(updated)
-    assert yamlio.dump_stream(updated_render.items) == yamlio.dump_stream(stale_render.items)
+    assert yamldump.dump_stream(updated_render.items) == yamldump.dump_stream(stale_render.items)
     assert not [r for r in updated_render.results if "out of date" in r.message]
     assert render(with_lock(after, updated_render)).items == updated_render.items  # idempotent
 

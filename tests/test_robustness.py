@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 from kustomize_plugin import config as config_mod
-from kustomize_plugin import yamlio
+from kustomize_plugin import yamlload
 
 from .conftest import REPO, run_dpf_render, tool_env
 
@@ -130,7 +130,7 @@ def test_items_that_are_not_objects_are_results_in_a_resource_list() -> None:
     data = resource_list(["a", "list"], "text", {"kind": "NoApiVersion"}, yaml.safe_load(OBJECT))
     result = run_dpf_render(stdin=data)
     assert result.returncode == 1
-    out = yamlio.load_documents(result.stdout.decode())[0]
+    out = yamlload.load_documents(result.stdout.decode())[0]
     assert out["kind"] == "ResourceList"
     messages = [r["message"] for r in out["results"]]
     assert any("items[0] is not a mapping" in m for m in messages)
@@ -231,11 +231,11 @@ def test_sigterm_stops_the_krm_function_with_nothing_half_written(tmp_path: Path
             stdout, stderr = process.communicate(timeout=60)
         assert b"Traceback" not in stderr
         if process.returncode == 0:  # it had finished
-            assert yamlio.load_documents(stdout.decode())
+            assert yamlload.load_documents(stdout.decode())
         else:
             assert process.returncode == -signal.SIGTERM
             # Either nothing, or all of it: the output goes out in one piece at the very end.
-            assert stdout == b"" or len(yamlio.load_documents(stdout.decode())) > 5000
+            assert stdout == b"" or len(yamlload.load_documents(stdout.decode())) > 5000
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -456,7 +456,7 @@ def test_an_ascii_locale_gets_utf8_output(tmp_path: Path, args: list[str]) -> No
 def test_an_owner_label_that_is_a_map_is_passed_through(tmp_path: Path) -> None:
     """A child-kind item whose owner label is not a string is no previous render: it passes through, and KRM
     mode still answers with a ResourceList."""
-    docs = [yamlio.load_documents(p.read_text()) for p in sorted(EXAMPLE.glob("*.yaml"))]
+    docs = [yamlload.load_documents(p.read_text()) for p in sorted(EXAMPLE.glob("*.yaml"))]
     items: list[Any] = [d for group in docs for d in group]
     odd = {
         "apiVersion": "provisioning.dpu.nvidia.com/v1alpha1",
@@ -471,7 +471,7 @@ def test_an_owner_label_that_is_a_map_is_passed_through(tmp_path: Path) -> None:
     stderr = result.stderr.decode()
     assert result.returncode in (0, 1), stderr
     assert "internal error" not in stderr
-    out = yamlio.load_documents(result.stdout.decode())
+    out = yamlload.load_documents(result.stdout.decode())
     assert len(out) == 1
     assert out[0]["kind"] == "ResourceList"
     assert odd in out[0]["items"]

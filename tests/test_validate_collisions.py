@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from kustomize_plugin import argocd, krm, pipeline, yamlio
+from kustomize_plugin import argocd, krm, pipeline, yamldump, yamlload
 from kustomize_plugin import results as R
 from kustomize_plugin.config import RenderConfig
 from kustomize_plugin.inputs import Item
@@ -32,7 +32,7 @@ def two_deployments(first: tuple[str, str], second: tuple[str, str]) -> list[dic
     demo = find(docs, D, "demo")
     docs.remove(demo)
     for name, suffix in (first, second):
-        d = yamlio.load_documents(yamlio.dump_document(demo))[0]
+        d = yamlload.load_documents(yamldump.dump_document(demo))[0]
         d["metadata"]["name"] = name
         d["spec"]["dpus"]["dpuSets"][0]["nameSuffix"] = suffix
         docs.append(d)
@@ -188,7 +188,7 @@ def test_re_rendering_previous_output_is_not_a_collision() -> None:
 
 def test_the_collision_is_an_error_in_every_mode(tmp_path: Path) -> None:
     docs = collision_issue()
-    stream = yamlio.dump_stream(docs)
+    stream = yamldump.dump_stream(docs)
     # dpf-render render
     (tmp_path / "in.yaml").write_text(stream)
     done = run_dpf_render("render", str(tmp_path / "in.yaml"))
@@ -197,8 +197,8 @@ def test_the_collision_is_an_error_in_every_mode(tmp_path: Path) -> None:
     # the KRM function
     request = {"apiVersion": "config.kubernetes.io/v1", "kind": "ResourceList", "items": docs}
     out, err = io.StringIO(), io.StringIO()
-    assert krm.main(io.BytesIO(yamlio.dump_document(request).encode()), out, err) == R.EXIT_INPUT_ERROR
-    assert yamlio.load_documents(out.getvalue())[0]["items"] == docs
+    assert krm.main(io.BytesIO(yamldump.dump_document(request).encode()), out, err) == R.EXIT_INPUT_ERROR
+    assert yamlload.load_documents(out.getvalue())[0]["items"] == docs
     # the Argo CD plugin
     app = tmp_path / "app"
     app.mkdir()
@@ -219,7 +219,7 @@ GOLDEN = REPO / "tests" / "golden"
 @pytest.mark.parametrize("case", sorted(p.name for p in GOLDEN.iterdir() if (p / "input.yaml").exists()))
 def test_planned_identities_are_the_built_children(case: str) -> None:
     """The names checked while planning are exactly those of the children built afterwards."""
-    docs = yamlio.load_documents((GOLDEN / case / "input.yaml").read_text())
+    docs = yamlload.load_documents((GOLDEN / case / "input.yaml").read_text())
     items = docs[0]["items"] if docs and docs[0].get("kind") == "ResourceList" else docs
     planned = pipeline.plan([Item(d, i) for i, d in enumerate(items)], RenderConfig(namespace=NS))
     from_names = sorted(identity for r in planned.revisions for identity, _ in child_identities(r))
