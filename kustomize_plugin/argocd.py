@@ -25,7 +25,7 @@ import tempfile
 from . import pipeline, yamldump, yamlload
 from . import results as R
 from .config import RenderConfig
-from .sources import items_from_text, list_files, read_paths
+from .read import items_from_text, list_files, read_paths
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from types import FrameType
     from typing import Any, BinaryIO, TextIO
 
-    from .inputs import Item
+    from .read import Item
     from .results import Result
 
 # The parameters announced in argocd/plugin.yaml, with the same defaults (tests/test_argocd_cmp.py holds
@@ -263,13 +263,23 @@ def generate(path: str, environ: Mapping[str, str]) -> tuple[str, list[Result], 
     config, out = options_from_environment(environ)
     if out:
         return "", out, R.EXIT_USAGE
-    items, out = read_app(path, environ)
-    if R.has_errors(out):
-        return "", R.sort_results(out), R.EXIT_INPUT_ERROR
-    render = pipeline.render_items(items, config, mode=pipeline.FINAL)
-    results = R.sort_results(out + render.results)
-    if render.children == 0 and not R.has_errors(results):
-        results.append(
+    outcome = pipeline.execute(lambda: read_app(path, environ), config, mode=pipeline.FINAL)
+    rendering = outcome.rendering
+    if rendering is None:
+        return "", outcome.results, outcome.code
+    results = outcome.results + _advice(rendering, outcome.results)
+    code = R.exit_code(results, strict=config.strict)
+    if code != R.EXIT_OK:
+        return "", results, code
+    return "".join(yamldump.stream_pieces(rendering.documents())), results, code
+
+
+def _advice(rendering: pipeline.Rendering, results: list[Result]) -> list[Result]:
+    """What an Argo CD user must know beyond the render's results: an empty render is refused here (with
+    auto-prune it would delete everything), and a missing namespace names the Application's settings."""
+    out: list[Result] = []
+    if rendering.children == 0 and not R.has_errors(results):
+        out.append(
             R.error(
                 "no DPF children were rendered: the app folder holds no DPUDeployment. An empty render is refused "
                 "because Argo CD would then prune every object this Application deployed. To remove them, delete "
@@ -277,20 +287,17 @@ def generate(path: str, environ: Mapping[str, str]) -> tuple[str, list[Result], 
                 condition=None,
             )
         )
-    if not config.namespace and any(
+    if not rendering.config.namespace and any(
         r.field == "metadata.namespace" for r in results if r.severity == R.ERROR
     ):
-        results.append(
+        out.append(
             R.error(
                 "no namespace for the inputs above: set the Application's spec.destination.namespace, the "
                 "namespace parameter, or metadata.namespace in the files",
                 condition=None,
             )
         )
-    code = R.exit_code(results, strict=config.strict)
-    if code != R.EXIT_OK:
-        return "", results, code
-    return yamldump.dump_stream(render.items), results, code
+    return out
 
 
 def describe_app(environ: Mapping[str, str]) -> str:

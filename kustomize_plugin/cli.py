@@ -13,7 +13,7 @@ import click
 from . import __version__
 from . import results as R
 from .config import LOAD_RESTRICTORS, ROOT_ONLY, RenderConfig
-from .output import plan_paths, render_command, utf8
+from .output import render_command, utf8
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -90,12 +90,6 @@ def build_config(
 
 def report(results: list[Result]) -> None:
     sys.stderr.write(R.stderr_lines(results))
-
-
-def render_paths(paths: Sequence[str], config: RenderConfig) -> tuple[list[Any], list[Result], int]:
-    """Read, render as final manifests; (documents, none on errors; results; exit code)."""
-    planned, results, code = plan_paths(paths, config)
-    return (planned.materialise() if planned is not None else []), results, code
 
 
 class _Commands(click.Group):

@@ -19,7 +19,7 @@ import click
 from . import config as config_mod
 from . import model, yamldump, yamlload
 from . import results as R
-from .sources import read_paths
+from .read import read_paths
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -70,10 +70,21 @@ class RenderConfig:
         self.sync_options = sync_options
         self.load_restrictor = load_restrictor
 
+    def changed(self, **changes: Any) -> RenderConfig:
+        """A copy with `changes` (keyword arguments of the constructor)."""
+        values = {name: getattr(self, name) for name in self.__slots__}
+        values.update(changes)
+        return RenderConfig(**values)
+
     @property
     def confined(self) -> bool:
         """Inputs found in folders (and generator files) must stay below their folder."""
         return self.load_restrictor != NO_RESTRICTION
+
+
+def replace(config: RenderConfig, **changes: Any) -> RenderConfig:
+    """A copy of `config` with `changes`, as `dataclasses.replace` makes one."""
+    return config.changed(**changes)
 
 
 def from_spec(

@@ -16,9 +16,8 @@ import sys
 from . import config as config_mod
 from . import pipeline, yamldump, yamlload
 from . import results as R
-from .inputs import Item, kind_of
 from .output import utf8, write_whole
-from .sources import items_from_text, object_problem, read_capped, read_paths
+from .read import Item, items_from_text, kind_of, object_problem, read_capped, read_paths
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -159,20 +158,17 @@ def _outside(given: str, path: str, root: str) -> str | None:
     return "is outside the kustomization folder"
 
 
-class Outcome:
-    """The function's decision: the plan to write (when it succeeded), the results and the exit code."""
-
-    __slots__ = ("code", "plan", "results")
-
-    def __init__(self, plan: pipeline.Plan | None, results: list[Result], code: int) -> None:
-        self.plan = plan
-        self.results = results
-        self.code = code
-
-
-def decide(request: Request, *, cwd: str, max_bytes: int = yamlload.DEFAULT_MAX_BYTES) -> Outcome:
+def decide(request: Request, *, cwd: str, max_bytes: int = yamlload.DEFAULT_MAX_BYTES) -> pipeline.Outcome:
     """Every check and result of the function; the children are built later, while they are written."""
     config, found = config_mod.from_function_config(request.function_config)
+    mode = pipeline.KRM if request.resource_list else pipeline.FINAL
+    return pipeline.execute(lambda: _inputs(request, config, found, cwd, max_bytes), config, mode=mode)
+
+
+def _inputs(
+    request: Request, config: RenderConfig, found: list[Result], cwd: str, max_bytes: int
+) -> tuple[list[Item], list[Result]]:
+    """The items to render (with the generator files, in generator mode) and every problem found so far."""
     results = request.results + found
     items = request.items
     if config.files:
@@ -192,47 +188,31 @@ def decide(request: Request, *, cwd: str, max_bytes: int = yamlload.DEFAULT_MAX_
                 "no inputs: list the DPF files under spec.files, or list dpf-render under transformers: instead"
             )
         )
-    if R.has_errors(results):
-        return Outcome(None, R.sort_results(results), R.EXIT_INPUT_ERROR)
-    mode = pipeline.KRM if request.resource_list else pipeline.FINAL
-    planned = pipeline.plan(items, config, mode=mode)
-    results = R.sort_results(results + planned.results)
-    code = R.exit_code(results, strict=config.strict)
-    return Outcome(planned if code == R.EXIT_OK else None, results, code)
+    return items, results
 
 
-def process(
-    request: Request, *, cwd: str, max_bytes: int = yamlload.DEFAULT_MAX_BYTES
-) -> tuple[list[Any], list[Result], int]:
-    """The function itself: (output items, results, exit code); the input items when it failed."""
-    outcome = decide(request, cwd=cwd, max_bytes=max_bytes)
-    if outcome.plan is None:
-        return [i.obj for i in request.items], outcome.results, outcome.code
-    return outcome.plan.materialise(), outcome.results, outcome.code
-
-
-def render_output(request: Request, outcome: Outcome) -> str:
+def render_output(request: Request, outcome: pipeline.Outcome) -> str:
     """What goes to stdout: a ResourceList (always, in KRM mode), else the stream (only on success)."""
     return "".join(output_pieces(request, outcome))
 
 
-def output_pieces(request: Request, outcome: Outcome) -> list[str]:
+def output_pieces(request: Request, outcome: pipeline.Outcome) -> list[str]:
     """`render_output` in pieces, one or a few per object, to write without joining them all in memory.
 
     The children of one DPUDeployment at a time are built here, while the ResourceList's items are written
     one by one: a fleet's output is held only as text.
     """
-    planned = outcome.plan
+    rendering = outcome.rendering if outcome.code == R.EXIT_OK else None
     if not request.resource_list:
-        return [] if planned is None else list(yamldump.stream_pieces(planned.documents()))
+        return [] if rendering is None else list(yamldump.stream_pieces(rendering.documents()))
     writer = yamldump.DocumentWriter()
     writer.entries({"apiVersion": RESOURCE_LIST_VERSIONS[0], "kind": RESOURCE_LIST})
     writer.start_list("items")
-    if planned is None:
+    if rendering is None:
         for item in request.items:
             writer.item(item.obj)
     else:
-        for obj, generated in planned.documents():
+        for obj, generated in rendering.documents():
             writer.item(obj, generated=generated)
     writer.entries(after_items(outcome.results, request.function_config))
     return writer.pieces()
@@ -255,4 +235,4 @@ def main(stdin: BinaryIO | None = None, stdout: TextIO | None = None, stderr: Te
     return outcome.code
 
 
-__all__ = ["decide", "items_from_text", "main", "parse_request", "process", "render_output"]
+__all__ = ["decide", "items_from_text", "main", "parse_request", "render_output"]

@@ -19,7 +19,7 @@ from . import config as config_mod
 from . import krm, yamldump, yamlload
 from . import results as R
 from .output import utf8, write_whole
-from .sources import read_capped
+from .read import read_capped
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -66,13 +66,11 @@ def main(
         return R.EXIT_USAGE
     request.function_config = function_config
     request.resource_list = True  # KRM semantics (SPEC §2.8), written back below as a plain stream
-    output, results, code = krm.process(
-        request, cwd=cwd if cwd is not None else os.getcwd(), max_bytes=max_bytes
-    )
-    write_whole(stderr, R.stderr_lines(results))
-    if code == R.EXIT_OK:
-        write_whole(stdout, yamldump.dump_stream(output))
-    return code
+    outcome = krm.decide(request, cwd=cwd if cwd is not None else os.getcwd(), max_bytes=max_bytes)
+    write_whole(stderr, R.stderr_lines(outcome.results))
+    if outcome.code == R.EXIT_OK and outcome.rendering is not None:
+        write_whole(stdout, list(yamldump.stream_pieces(outcome.rendering.documents())))
+    return outcome.code
 
 
 def read_config(args: Sequence[str], environ: Mapping[str, str]) -> Any:

@@ -59,6 +59,16 @@ _TYPE_NAMES = {
 }
 
 
+def quote(value: Any) -> str:
+    """A value as the API server quotes it in a message: JSON (`"text"`, `12345`, `true`, `null`)."""
+    import json  # messages only: importing json costs ~1 ms of the KRM function's start-up
+
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return repr(value)
+
+
 def type_name(value: object) -> str:
     """The YAML word for a value's type, as a user wrote it (never a Python class name such as NoneType)."""
     if value is None:
@@ -469,3 +479,22 @@ def _condition_false(status: Mapping[str, Any], condition_type: str) -> bool:
         isinstance(c, dict) and c.get("type") == condition_type and c.get("status") == "False"
         for c in conditions
     )
+
+
+class Resolved:
+    """The objects one DPUDeployment consumes, all found and checked (validate/prerequisites.py): what its
+    expansion needs."""
+
+    __slots__ = ("bfb", "configurations", "flavor", "templates")
+
+    def __init__(
+        self,
+        bfb: Bfb,
+        flavor: Flavor,
+        templates: dict[str, Template],
+        configurations: dict[str, Configuration],
+    ) -> None:
+        self.bfb = bfb
+        self.flavor = flavor
+        self.templates = templates
+        self.configurations = configurations

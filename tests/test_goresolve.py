@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from kustomize_plugin import goresolve, naming, pipeline, yamldump, yamlload
 from kustomize_plugin.config import RenderConfig
-from kustomize_plugin.sources import read_paths
+from kustomize_plugin.read import read_paths
 
 from .conftest import run_dpf_render
 from .go_scalars import DIGEST, READERS, REPORTED, TABLE, example_with_rate
@@ -202,8 +202,9 @@ def test_a_digest_that_looks_like_a_float_is_quoted(tmp_path: Path) -> None:
     """The producer's content digest at rate 318, `93352774e4`, is a float to Go: written quoted."""
     items, problems = read_paths([str(example_with_rate(tmp_path))])
     assert not problems
-    output, results = pipeline.run(items, RenderConfig())
-    assert not [r for r in results if r.severity == "error"]
+    rendering = pipeline.render(items, RenderConfig(), mode=pipeline.FINAL)
+    output = rendering.objects()
+    assert not [r for r in rendering.results if r.severity == "error"]
     versions = {
         o["metadata"]["annotations"][naming.SERVICE_VERSION_ANNOTATION]
         for o in output

@@ -13,8 +13,7 @@ import pytest
 
 from kustomize_plugin import krm, pipeline, yamldump, yamlload
 from kustomize_plugin.config import RenderConfig
-from kustomize_plugin.inputs import Item
-from kustomize_plugin.sources import read_paths
+from kustomize_plugin.read import Item, read_paths
 
 from .conftest import REPO, run_dpf_render
 
@@ -29,10 +28,12 @@ def example_objects() -> list[dict[str, Any]]:
 
 
 def render(objs: list[dict[str, Any]], **options: Any) -> list[dict[str, Any]]:
-    output, results = pipeline.run([Item(o, i) for i, o in enumerate(objs)], RenderConfig(**options))
-    errors = [str(r) for r in results if r.severity == "error"]
+    rendering = pipeline.render(
+        [Item(o, i) for i, o in enumerate(objs)], RenderConfig(**options), mode=pipeline.FINAL
+    )
+    errors = [str(r) for r in rendering.results if r.severity == "error"]
     assert not errors, errors
-    return output
+    return rendering.objects()
 
 
 def children(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:

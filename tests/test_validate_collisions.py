@@ -16,7 +16,7 @@ import pytest
 from kustomize_plugin import argocd, krm, pipeline, yamldump, yamlload
 from kustomize_plugin import results as R
 from kustomize_plugin.config import RenderConfig
-from kustomize_plugin.inputs import Item
+from kustomize_plugin.read import Item
 from kustomize_plugin.validate.collisions import child_identities
 
 from .conftest import REPO, run_dpf_render
@@ -90,7 +90,7 @@ def test_a_hand_written_object_with_a_child_s_identity_names_its_file() -> None:
             2,
         )
     )
-    _output, results = pipeline.run(items, RenderConfig())
+    results = pipeline.render(items, RenderConfig(), mode=pipeline.FINAL).results
     assert brief(errors(results)) == [
         (
             "error",
@@ -165,7 +165,7 @@ def test_two_pass_through_objects_with_one_identity_are_an_error_on_the_second()
     config_map = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "settings", "namespace": NS}}
     items = [Item(d, i) for i, d in enumerate(base_docs())]
     items += [Item(dict(config_map), 7, "a.yaml", 0), Item(dict(config_map), 8, "b.yaml", 1)]
-    _, results = pipeline.run(items, RenderConfig())
+    results = pipeline.render(items, RenderConfig(), mode=pipeline.FINAL).results
     assert [(r.ref.kind if r.ref else "", r.file_path, r.message) for r in errors(results)] == [
         (
             "ConfigMap",
@@ -221,10 +221,13 @@ def test_planned_identities_are_the_built_children(case: str) -> None:
     """The names checked while planning are exactly those of the children built afterwards."""
     docs = yamlload.load_documents((GOLDEN / case / "input.yaml").read_text())
     items = docs[0]["items"] if docs and docs[0].get("kind") == "ResourceList" else docs
-    planned = pipeline.plan([Item(d, i) for i, d in enumerate(items)], RenderConfig(namespace=NS))
-    from_names = sorted(identity for r in planned.revisions for identity, _ in child_identities(r))
+    rendering = pipeline.render(
+        [Item(d, i) for i, d in enumerate(items)], RenderConfig(namespace=NS), mode=pipeline.FINAL
+    )
+    from_names = sorted(identity for r in rendering.revisions for identity, _ in child_identities(r))
     built = sorted(
         (c["apiVersion"].rpartition("/")[0], c["kind"], c["metadata"]["namespace"], c["metadata"]["name"])
-        for c in planned.generated()
+        for c, generated in rendering.documents()
+        if generated
     )
     assert from_names == built

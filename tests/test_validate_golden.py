@@ -16,8 +16,8 @@ import pytest
 
 from kustomize_plugin import krm, yamldump, yamlload
 from kustomize_plugin import results as R
-from kustomize_plugin.cli import render_paths
 from kustomize_plugin.config import RenderConfig
+from kustomize_plugin.output import execute_paths
 
 from .conftest import REPO
 from .golden_util import assert_golden
@@ -34,8 +34,9 @@ def test_there_are_error_cases() -> None:
 def test_error_case(case: str, update_golden: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(REPO)
     relative = str(Path("tests") / "validation" / "cases" / case / "input.yaml")
-    _, results, code = render_paths([relative], RenderConfig())
-    assert code == R.EXIT_INPUT_ERROR
+    outcome = execute_paths([relative], RenderConfig())
+    results = outcome.results
+    assert outcome.code == R.EXIT_INPUT_ERROR
     folder = CASES_DIR / case
     assert_golden(
         folder / "results.yaml", yamldump.dump_document([r.to_dict() for r in results]), update=update_golden

@@ -13,8 +13,7 @@ import subprocess
 
 from .. import results as R
 from .. import yamlload
-from ..inputs import Item
-from ..sources import SUFFIXES, items_from_text, read_paths
+from ..read import SUFFIXES, Item, items_from_text, read_paths
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
