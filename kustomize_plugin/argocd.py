@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 
+from . import config as config_mod
 from . import pipeline, yamldump, yamlload
 from . import results as R
 from .config import RenderConfig
@@ -36,31 +37,16 @@ if TYPE_CHECKING:
     from .read import Item
     from .results import Result
 
-# The parameters announced in argocd/plugin.yaml, with the same defaults (tests/test_argocd_cmp.py holds
-# the two together). The namespace default is the Application's destination namespace.
+# The options an Application may set (config.OPTIONS), as plugin parameters announced in argocd/plugin.yaml
+# and as plugin env: `env: [{name: SYNC_WAVES, value: "true"}]` arrives as ARGOCD_ENV_SYNC_WAVES.
+OPTIONS = [option for option in config_mod.OPTIONS if option.argocd]
+# The announced defaults, as plugin.yaml writes them (Argo CD never sends them: generate applies them
+# itself; tests/test_argocd_cmp.py holds the two together). The namespace default is the Application's
+# destination namespace.
 DEFAULTS: dict[str, Any] = {
-    "namespace": "",
-    "keepInputs": "false",
-    "strict": "false",
-    "syncWaves": "false",
-    "syncOptions": "false",
-    "bfbVersions": {},
+    str(o.argocd_parameter): {} if o.kind == config_mod.VERSIONS else str(o.default).lower() for o in OPTIONS
 }
-_BOOLEANS = {
-    "keepInputs": "keep_inputs",
-    "strict": "strict",
-    "syncWaves": "sync_waves",
-    "syncOptions": "sync_options",
-}
-# Plugin env names: `env: [{name: SYNC_WAVES, value: "true"}]` in the Application arrives as ARGOCD_ENV_SYNC_WAVES.
-ENV_NAMES = {
-    "namespace": "NAMESPACE",
-    "keepInputs": "KEEP_INPUTS",
-    "strict": "STRICT",
-    "syncWaves": "SYNC_WAVES",
-    "syncOptions": "SYNC_OPTIONS",
-    "bfbVersions": "BFB_VERSIONS",
-}
+ENV_NAMES = {o.argocd_parameter: o.argocd_env for o in OPTIONS if o.argocd_parameter and o.argocd_env}
 ENV_PREFIX = "ARGOCD_ENV_"
 PARAMETERS_ENV = "ARGOCD_APP_PARAMETERS"
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
@@ -74,36 +60,30 @@ EXIT_TERMINATED = 128 + signal.SIGTERM
 def options_from_environment(environ: Mapping[str, str]) -> tuple[RenderConfig, list[Result]]:
     """The render options: parameters beat plugin env, plugin env beats the announced defaults."""
     parameters, out = parse_parameters(environ.get(PARAMETERS_ENV, ""))
-    values: dict[str, Any] = {}
-    sources: dict[str, str] = {}
-    for name, env_name in ENV_NAMES.items():
-        raw = environ.get(ENV_PREFIX + env_name, "")
+    values: dict[str, Any] = {"allow_empty": True}  # emptiness is checked here, with advice that fits Argo CD
+    for option in OPTIONS:
+        value: Any = None
+        source = ""
+        raw = environ.get(ENV_PREFIX + option.argocd_env, "") if option.argocd_env else ""
         if raw != "":
-            values[name], sources[name] = raw, ENV_PREFIX + env_name
-    for name, value in parameters.items():
-        if value not in ("", {}):
-            values[name], sources[name] = value, f"parameter {name}"
-    config = RenderConfig(allow_empty=True)  # emptiness is checked here, with advice that fits Argo CD
-    namespace = values.get("namespace", DEFAULTS["namespace"])
-    if isinstance(namespace, str):
-        config.namespace = namespace or environ.get("ARGOCD_APP_NAMESPACE", "")
-    else:
-        out.append(R.error(f"{sources['namespace']}: must be a string (a namespace name)", condition=None))
-    for name, attribute in _BOOLEANS.items():
-        value = values.get(name, DEFAULTS[name])
-        parsed = value.lower() if isinstance(value, str) else None
-        if parsed in ("true", "false"):
-            setattr(config, attribute, parsed == "true")
+            value, source = raw, ENV_PREFIX + str(option.argocd_env)
+        given = parameters.get(str(option.argocd_parameter))
+        if given not in (None, "", {}):
+            value, source = given, f"parameter {option.argocd_parameter}"
+        if value is None:
+            continue
+        parsed, problem = config_mod.parse(option, value)
+        if problem is None:
+            values[option.attribute] = parsed
+        elif option.kind == config_mod.BOOLEAN:
+            out.append(R.error(f'{source}: must be "true" or "false", not {_shown(value)}', condition=None))
+        elif option.kind == config_mod.STRING:
+            out.append(R.error(f"{source}: must be a string (a namespace name)", condition=None))
         else:
-            out.append(
-                R.error(f'{sources[name]}: must be "true" or "false", not {_shown(value)}', condition=None)
-            )
-    versions, found = _bfb_versions(
-        values.get("bfbVersions", DEFAULTS["bfbVersions"]), sources.get("bfbVersions", "")
-    )
-    config.bfb_versions = versions
-    out.extend(found)
-    return config, out
+            out.append(R.error(f"{source}: {problem}", condition=None))
+    if not values.get("namespace"):
+        values["namespace"] = environ.get("ARGOCD_APP_NAMESPACE", "")
+    return RenderConfig(**values), out
 
 
 def parse_parameters(text: str) -> tuple[dict[str, Any], list[Result]]:
@@ -147,25 +127,6 @@ def _shown(value: Any) -> str:
     except RecursionError:
         text = "a value nested too deep to show"
     return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _bfb_versions(value: Any, source: str) -> tuple[dict[str, str], list[Result]]:
-    """A map of BFB name to DOCA version, from a parameter map or the `name=version,…` form of plugin env."""
-    if isinstance(value, str):
-        pairs = (p.partition("=") for p in value.split(",") if p.strip())
-        value = {name: version for name, _, version in pairs}
-    if not isinstance(value, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
-    ):
-        return {}, [R.error(f"{source}: must map BFB names to DOCA versions", condition=None)]
-    empty = sorted(k for k, v in value.items() if not k.strip() or not v.strip())
-    if empty:
-        return {}, [
-            R.error(
-                f"{source}: BFB {json.dumps(empty[0])} needs a DOCA version (name=version)", condition=None
-            )
-        ]
-    return {k.strip(): v.strip() for k, v in value.items()}, []
 
 
 def kustomization_of(path: str) -> str | None:

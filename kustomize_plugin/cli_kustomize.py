@@ -19,14 +19,13 @@ import click
 from . import config as config_mod
 from . import model, yamldump, yamlload
 from . import results as R
+from .cli_options import CONTEXT
 from .read import read_paths
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
     from typing import Any
-
-_CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 PLUGIN_HOME_ENV = "KUSTOMIZE_PLUGIN_HOME"
 XDG_CONFIG_HOME_ENV = "XDG_CONFIG_HOME"
@@ -102,7 +101,7 @@ def _home() -> str | None:
     return None if home == "~" else home
 
 
-@click.command("install-kustomize-plugin", context_settings=_CONTEXT)
+@click.command("install-kustomize-plugin", context_settings=CONTEXT)
 @click.argument("root", required=False, metavar="[DIR]")
 def install_kustomize_plugin(root: str | None) -> None:
     """Install dpf-render as a legacy kustomize plugin, for `kubectl kustomize --enable-alpha-plugins`.
@@ -178,7 +177,7 @@ def service_keys(objects: Iterable[Any]) -> list[str]:
     return sorted(keys)
 
 
-@click.command("kustomize-name-references", context_settings=_CONTEXT)
+@click.command("kustomize-name-references", context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, metavar="[PATH...]")
 def kustomize_name_references(paths: tuple[str, ...]) -> None:
     """Print a kustomize `configurations:` file that keeps references between DPF objects right.

@@ -15,7 +15,7 @@ import click
 from . import lock as lock_mod
 from . import results as R
 from . import yamldump, yamlload
-from .cli import _CONTEXT, _render_options, build_config, report
+from .cli_options import CONTEXT, build_config, render_options, report
 from .config import replace
 from .output import execute_paths
 from .pipeline import FINAL, execute
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from .results import Result
 
 
-@click.command(context_settings=_CONTEXT)
+@click.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option(
     "--output",
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     metavar="FILE",
     help="Write the locks to FILE (replaced only when it holds nothing but revision locks).",
 )
-@_render_options
+@render_options
 def lock(paths: tuple[str, ...], output_file: str | None, **options: Any) -> None:
     """Write the revision lock of every DPUDeployment in PATH... (stdout, or FILE with -o).
 
@@ -62,7 +62,7 @@ def lock(paths: tuple[str, ...], output_file: str | None, **options: Any) -> Non
     _write(yamldump.dump_stream([r.lock.to_object() for r in outcome.rendering.revisions]), output_file)
 
 
-@click.command(context_settings=_CONTEXT)
+@click.command(context_settings=CONTEXT)
 @click.argument("live", nargs=-1, required=True, metavar="LIVE...")
 @click.option(
     "--inputs",
@@ -79,7 +79,7 @@ def lock(paths: tuple[str, ...], output_file: str | None, **options: Any) -> Non
     metavar="FILE",
     help="Write the locks to FILE (replaced only when it holds nothing but revision locks).",
 )
-@_render_options
+@render_options
 def adopt(live: tuple[str, ...], inputs: tuple[str, ...], output_file: str | None, **options: Any) -> None:
     """Write the revision locks that keep a running DPF installation's children (docs/migrating-from-dpf.md).
 

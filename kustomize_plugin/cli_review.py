@@ -14,7 +14,7 @@ import click
 from . import model, pipeline, yamlload
 from . import results as R
 from .adopt import is_live, live_object
-from .cli import _CONTEXT, _render_options, build_config, report
+from .cli_options import CONTEXT, build_config, render_options, report
 from .config import replace
 from .output import OutputError, execute_paths, file_contents
 from .progress import on_terminal, relabel
@@ -53,7 +53,7 @@ def _format_option(choices: list[str], help_text: str) -> Callable[[F], F]:
     )
 
 
-@click.command(context_settings=_CONTEXT)
+@click.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option(
     "--against",
@@ -63,7 +63,7 @@ def _format_option(choices: list[str], help_text: str) -> Callable[[F], F]:
     help="The committed output of `dpf-render render PATH... -o DIR`.",
 )
 @_format_option(["text", "json"], f"text: a diff on stdout, the files on stderr; {JSON_HELP}")
-@_render_options
+@render_options
 def check(paths: tuple[str, ...], directory: str, output_format: str, **options: Any) -> None:
     """Check that DIR holds exactly what `render PATH... -o DIR` would write.
 
@@ -127,7 +127,7 @@ def check(paths: tuple[str, ...], directory: str, output_format: str, **options:
     raise SystemExit(R.EXIT_INPUT_ERROR)
 
 
-@click.command(context_settings=_CONTEXT)
+@click.command(context_settings=CONTEXT)
 @click.argument("base", metavar="BASE")
 @click.argument("head", metavar="HEAD")
 @_format_option(
@@ -150,7 +150,7 @@ def check(paths: tuple[str, ...], directory: str, output_format: str, **options:
     show_default=True,
     help="Markdown only: shorten the plan to fit (a GitHub comment holds 65536 characters); 0 for no limit.",
 )
-@_render_options
+@render_options
 def plan(
     base: str,
     head: str,
@@ -267,7 +267,7 @@ def render_side(spec: str, config: RenderConfig, *, progress: Progress | None = 
     return side
 
 
-@click.command(context_settings=_CONTEXT)
+@click.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option(
     "--mermaid",
@@ -275,7 +275,7 @@ def render_side(spec: str, config: RenderConfig, *, progress: Progress | None = 
     help="Print a Mermaid graph (fenced, for a PR description) instead of the tree.",
 )
 @_format_option(["text", "json"], f"text: the tree (or the graph with --mermaid); {JSON_HELP}")
-@_render_options
+@render_options
 def describe(paths: tuple[str, ...], mermaid: bool, output_format: str, **options: Any) -> None:
     """Show each DPUDeployment in PATH... as a tree: verdicts, DPUSets, DPUServices, interfaces, chain.
 

@@ -106,6 +106,23 @@ def test_announced_defaults_are_the_defaults_generate_applies(plugin: Plugin) ->
     assert plugin.announced_defaults() == argocd.DEFAULTS
 
 
+def test_the_announced_parameters_are_the_options_argo_cd_may_set(plugin: Plugin) -> None:
+    """plugin.yaml announces, in the table's order, every option of config.OPTIONS that an Application may
+    set, with its type; none that it may not (the load restrictor, generator files, allowEmpty)."""
+    from kustomize_plugin import config
+
+    settable = [o for o in config.OPTIONS if o.argocd]
+    assert [p["name"] for p in plugin.static_parameters] == [o.argocd_parameter for o in settable]
+    for parameter, option in zip(plugin.static_parameters, settable, strict=True):
+        assert ("map" in parameter) is (option.kind == config.VERSIONS), parameter["name"]
+        assert (parameter.get("collectionType") == "map") is (option.kind == config.VERSIONS), parameter[
+            "name"
+        ]
+    refused = {o.argocd_parameter or o.key for o in config.OPTIONS if not o.argocd}
+    assert {"loadRestrictor", "files", "allowEmpty"} <= refused
+    assert not refused & {p["name"] for p in plugin.static_parameters}
+
+
 def test_every_parameter_has_a_title_and_a_tooltip_naming_its_env(plugin: Plugin) -> None:
     for parameter in plugin.static_parameters:
         assert parameter.get("title"), parameter["name"]

@@ -281,13 +281,13 @@ def click_parse(args: list[str]) -> tuple[list[str], config_mod.RenderConfig, st
     """What click makes of `render ARGS`: (paths, config, output dir), or why it refuses."""
     import click
 
-    from kustomize_plugin import cli
+    from kustomize_plugin import cli, cli_options
 
     try:
         context = cli.render.make_context("render", list(args))
         params = dict(context.params)
         paths, output_dir = list(params.pop("paths")), params.pop("output_dir")
-        return paths, cli.build_config(**params), output_dir
+        return paths, cli_options.build_config(**params), output_dir
     except click.exceptions.Exit:
         return "exit"
     except click.ClickException as exc:
