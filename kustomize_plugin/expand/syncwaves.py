@@ -7,6 +7,8 @@ DPF's CRDs are known to the dry run, and prune an old disruptive revision only a
 
 from __future__ import annotations
 
+from .. import naming
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
@@ -35,7 +37,7 @@ def child_waves(revision: DeploymentRevision) -> dict[tuple[str, str], int]:
     depths = service_depths(revision)
     d = revision.deployment
     waves: dict[tuple[str, str], int] = {
-        ("DPUSet", f"{d.name}-{s.name_suffix}"): DPUSET_WAVE for s in d.dpu_sets
+        ("DPUSet", naming.dpuset_name(d.name, s.name_suffix)): DPUSET_WAVE for s in d.dpu_sets
     }
     for service in revision.services:
         waves[("DPUService", service.name)] = depths[service.key]
