@@ -23,8 +23,8 @@ if TYPE_CHECKING:
 
     from .config import RenderConfig
     from .expand.revisions import DeploymentRevision
+    from .index import Item
     from .pipeline import Rendering
-    from .read import Item
     from .results import Result
 
 DEPLOYMENT = "DPUDeployment"

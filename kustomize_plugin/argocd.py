@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from types import FrameType
     from typing import Any, BinaryIO, TextIO
 
-    from .read import Item
+    from .index import Item
     from .results import Result
 
 # The options an Application may set (config.OPTIONS), as plugin parameters announced in argocd/plugin.yaml

@@ -25,7 +25,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from .read import Item
+    from .index import Item
     from .results import Result
 
 

@@ -16,9 +16,10 @@ from . import results as R
 from .adopt import is_live, live_object
 from .cli_options import CONTEXT, build_config, render_options, report
 from .config import replace
+from .index import kind_of
 from .output import OutputError, execute_paths, file_contents
 from .progress import on_terminal, relabel
-from .read import STDIN, kind_of
+from .read import STDIN
 from .review.check import compare_tree
 from .review.describe import describe_render, format_mermaid, format_tree
 from .review.input_sets import read_input_set
@@ -33,8 +34,8 @@ if TYPE_CHECKING:
 
     from .config import RenderConfig
     from .expand.revisions import DeploymentRevision
+    from .index import Item
     from .progress import Progress
-    from .read import Item
     from .results import Result
 
     F = TypeVar("F", bound=Callable[..., Any])

@@ -1,4 +1,5 @@
-"""The input index: the DPF objects among the items, by kind, namespace and name, and their typed views.
+"""The input index: the items read (`Item`), and the DPF objects among them by kind, namespace and name, with
+their typed views.
 
 Indexing runs in two steps around the schema check of the validate stage (pipeline.py). `index_inputs` keys
 every item of a DPF input kind, resolving its namespace once (an item without one takes the configured
@@ -12,15 +13,61 @@ from __future__ import annotations
 from . import model
 from . import results as R
 from .lock import DeploymentLock, read_lock
-from .read import kind_of
+from .results import ResourceRef
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from typing import Any
 
-    from .read import Item
-    from .results import ResourceRef, Result
+    from .results import Result
+
+
+PATH_ANNOTATIONS = ("internal.config.kubernetes.io/path", "config.kubernetes.io/path")
+INDEX_ANNOTATIONS = ("internal.config.kubernetes.io/index", "config.kubernetes.io/index")
+
+
+class Item:
+    """One input object and where it was read from (file and document index, when known)."""
+
+    __slots__ = ("file_index", "file_path", "obj", "position")
+
+    def __init__(
+        self, obj: Any, position: int, file_path: str | None = None, file_index: int | None = None
+    ) -> None:
+        self.obj = obj
+        self.position = position
+        annotations = _annotations(obj)
+        if file_path is None:
+            file_path = next(
+                (annotations[k] for k in PATH_ANNOTATIONS if isinstance(annotations.get(k), str)), None
+            )
+            if file_index is None:
+                raw = next(
+                    (annotations[k] for k in INDEX_ANNOTATIONS if isinstance(annotations.get(k), str)), None
+                )
+                file_index = int(raw) if raw is not None and raw.isdigit() else None
+        self.file_path = file_path
+        self.file_index = file_index
+
+    def ref(self, default_namespace: str = "") -> ResourceRef:
+        ref = ResourceRef.of(
+            self.obj if isinstance(self.obj, dict) else {},
+            file_path=self.file_path,
+            file_index=self.file_index,
+        )
+        if not ref.namespace:
+            ref.namespace = default_namespace
+        return ref
+
+
+def kind_of(obj: Any) -> tuple[str, str] | None:
+    if not isinstance(obj, dict):
+        return None
+    api_version, kind = obj.get("apiVersion"), obj.get("kind")
+    if isinstance(api_version, str) and isinstance(kind, str):
+        return api_version, kind
+    return None
 
 
 class Inputs:
@@ -136,3 +183,9 @@ def _identity_problem(obj: Any, kind: str, ref: ResourceRef) -> Result | None:
     if not ref.name:
         return R.error(f"{kind} has no metadata.name", ref, "metadata.name")
     return None
+
+
+def _annotations(obj: Any) -> dict[str, Any]:
+    meta = obj.get("metadata") if isinstance(obj, dict) else None
+    annotations = meta.get("annotations") if isinstance(meta, dict) else None
+    return annotations if isinstance(annotations, dict) else {}

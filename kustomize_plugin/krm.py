@@ -16,8 +16,9 @@ import sys
 from . import config as config_mod
 from . import pipeline, yamldump, yamlload
 from . import results as R
+from .index import Item, kind_of
 from .output import utf8, write_whole
-from .read import Item, items_from_text, kind_of, object_problem, read_capped, read_paths
+from .read import items_from_text, object_problem, read_capped, read_paths
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -22,8 +22,8 @@ if TYPE_CHECKING:
     from typing import Any, BinaryIO, TextIO
 
     from .config import RenderConfig
+    from .index import Item
     from .progress import Progress
-    from .read import Item
     from .results import Result
 
 _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")

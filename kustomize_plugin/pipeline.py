@@ -22,12 +22,11 @@ from .expand.dpuset import generate_dpuset
 from .expand.interface import generate_interface
 from .expand.revisions import derive_revision
 from .expand.syncwaves import CHILD_OPTIONS, PREREQUISITE_OPTIONS, PREREQUISITE_WAVE, annotate, child_waves
-from .index import index_inputs, read_views
+from .index import Item, index_inputs, kind_of, read_views
 from .lock import API_VERSION as LOCK_API_VERSION
 from .lock import KIND as LOCK_KIND
 from .lock import lock_changes
 from .model import DEPLOYMENT
-from .read import Item, kind_of
 from .validate.chains import check_chain_ports
 from .validate.children import check_children
 from .validate.collisions import find_collisions

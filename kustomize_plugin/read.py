@@ -15,7 +15,7 @@ import os
 
 from . import results as R
 from . import yamlload
-from .results import ResourceRef
+from .index import Item
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -30,53 +30,6 @@ STDIN = "-"
 CLI_OPT_OUT = "--load-restrictor none"
 # Objects that configure tools rather than describe cluster state.
 TOOL_KINDS = frozenset({"Kustomization", "Component", "Kptfile", "DPUDeploymentRender"})
-
-
-PATH_ANNOTATIONS = ("internal.config.kubernetes.io/path", "config.kubernetes.io/path")
-INDEX_ANNOTATIONS = ("internal.config.kubernetes.io/index", "config.kubernetes.io/index")
-
-
-class Item:
-    """One input object and where it was read from (file and document index, when known)."""
-
-    __slots__ = ("file_index", "file_path", "obj", "position")
-
-    def __init__(
-        self, obj: Any, position: int, file_path: str | None = None, file_index: int | None = None
-    ) -> None:
-        self.obj = obj
-        self.position = position
-        annotations = _annotations(obj)
-        if file_path is None:
-            file_path = next(
-                (annotations[k] for k in PATH_ANNOTATIONS if isinstance(annotations.get(k), str)), None
-            )
-            if file_index is None:
-                raw = next(
-                    (annotations[k] for k in INDEX_ANNOTATIONS if isinstance(annotations.get(k), str)), None
-                )
-                file_index = int(raw) if raw is not None and raw.isdigit() else None
-        self.file_path = file_path
-        self.file_index = file_index
-
-    def ref(self, default_namespace: str = "") -> ResourceRef:
-        ref = ResourceRef.of(
-            self.obj if isinstance(self.obj, dict) else {},
-            file_path=self.file_path,
-            file_index=self.file_index,
-        )
-        if not ref.namespace:
-            ref.namespace = default_namespace
-        return ref
-
-
-def kind_of(obj: Any) -> tuple[str, str] | None:
-    if not isinstance(obj, dict):
-        return None
-    api_version, kind = obj.get("apiVersion"), obj.get("kind")
-    if isinstance(api_version, str) and isinstance(kind, str):
-        return api_version, kind
-    return None
 
 
 def list_files(
@@ -303,9 +256,3 @@ def _is_list(doc: dict[str, Any]) -> bool:
 def _file_error(message: str, source: str, index: int | None = None) -> Result:
     ref = R.ResourceRef("", "", "", file_path=source, file_index=index)
     return R.Result(R.ERROR, message, ref, condition=R.INPUT)
-
-
-def _annotations(obj: Any) -> dict[str, Any]:
-    meta = obj.get("metadata") if isinstance(obj, dict) else None
-    annotations = meta.get("annotations") if isinstance(meta, dict) else None
-    return annotations if isinstance(annotations, dict) else {}

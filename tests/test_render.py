@@ -13,7 +13,8 @@ import pytest
 
 from kustomize_plugin import krm, pipeline, yamldump, yamlload
 from kustomize_plugin.config import RenderConfig
-from kustomize_plugin.read import Item, read_paths
+from kustomize_plugin.index import Item
+from kustomize_plugin.read import read_paths
 
 from .conftest import REPO, run_dpf_render
 

@@ -161,7 +161,7 @@ def test_describe_walks_the_render_once_not_once_per_deployment() -> None:
 
     from kustomize_plugin import pipeline
     from kustomize_plugin.config import RenderConfig
-    from kustomize_plugin.read import Item
+    from kustomize_plugin.index import Item
     from kustomize_plugin.review.describe import describe_render
 
     from .conftest import REPO

@@ -25,7 +25,7 @@ import pytest
 
 from kustomize_plugin import pipeline, yamldump, yamlload
 from kustomize_plugin.config import RenderConfig
-from kustomize_plugin.read import Item
+from kustomize_plugin.index import Item
 from kustomize_plugin.review.plan import plan_renders
 from kustomize_plugin.review.plan_report import format_text
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from kustomize_plugin import krm, yamldump, yamlload
 from kustomize_plugin import results as R
-from kustomize_plugin.read import Item
+from kustomize_plugin.index import Item
 
 from .conftest import REPO, run_dpf_render, tool_env
 

@@ -16,7 +16,7 @@ import pytest
 
 from kustomize_plugin import pipeline
 from kustomize_plugin.config import RenderConfig
-from kustomize_plugin.read import Item
+from kustomize_plugin.index import Item
 from kustomize_plugin.validate.children import check_child, check_children
 
 from .validation.fixtures import DELETE, base_docs, brief, children, errors, find, run, set_path

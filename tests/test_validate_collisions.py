@@ -16,7 +16,7 @@ import pytest
 from kustomize_plugin import argocd, krm, pipeline, yamldump, yamlload
 from kustomize_plugin import results as R
 from kustomize_plugin.config import RenderConfig
-from kustomize_plugin.read import Item
+from kustomize_plugin.index import Item
 from kustomize_plugin.validate.collisions import child_identities
 
 from .conftest import REPO, run_dpf_render

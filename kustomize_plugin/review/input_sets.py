@@ -13,7 +13,8 @@ import subprocess
 
 from .. import results as R
 from .. import yamlload
-from ..read import SUFFIXES, Item, items_from_text, read_paths
+from ..index import Item
+from ..read import SUFFIXES, items_from_text, read_paths
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

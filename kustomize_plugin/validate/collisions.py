@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from ..expand.revisions import DeploymentRevision
-    from ..read import Item
+    from ..index import Item
     from ..results import Result
 
     Identity = tuple[str, str, str, str]  # API group, kind, namespace, name

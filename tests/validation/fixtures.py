@@ -13,7 +13,7 @@ from typing import Any
 
 from kustomize_plugin import pipeline
 from kustomize_plugin.config import RenderConfig
-from kustomize_plugin.read import Item
+from kustomize_plugin.index import Item
 from kustomize_plugin.results import ResourceRef, Result
 
 NS = "dpf"
