@@ -19,24 +19,24 @@ import sys
 
 import yaml
 
-try:
-    from yaml._yaml import CParser
-except (
-    ImportError
-):  # PyYAML without LibYAML, e.g. the single-file build (docs/install.md): same events, slower
-
-    class CParser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):  # type: ignore[no-redef]
-        """PyYAML's pure-Python reader, scanner and parser, with LibYAML's parser interface."""
-
-        def __init__(self, text: str) -> None:
-            yaml.reader.Reader.__init__(self, text)
-            yaml.scanner.Scanner.__init__(self)
-            yaml.parser.Parser.__init__(self)
-
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
+
+
+class PurePythonParser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):
+    """PyYAML's pure-Python reader, scanner and parser, with LibYAML's parser interface: the same events,
+    slower; for PyYAML without LibYAML (e.g. the single-file build, docs/install.md)."""
+
+    def __init__(self, text: str) -> None:
+        yaml.reader.Reader.__init__(self, text)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+
+
+# LibYAML's parser through PyYAML's public CBaseLoader (only its parser is used) when PyYAML has LibYAML.
+Parser: Any = yaml.CBaseLoader if yaml.__with_libyaml__ else PurePythonParser
+
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 MAX_BYTES_ENV = "DPF_RENDER_MAX_INPUT_BYTES"
@@ -287,7 +287,7 @@ class _Builder:
     __slots__ = ("anchors", "distinct", "docs", "expanded", "parser", "plain", "stack")
 
     def __init__(self, text: str) -> None:
-        self.parser = CParser(text)
+        self.parser = Parser(text)
         self.docs: list[Any] = []
         self.stack: list[_Frame] = []
         self.anchors: dict[str, tuple[Any, int]] = {}
