@@ -1,5 +1,5 @@
 """The Argo CD Config Management Plugin adapter: an app folder, `ARGOCD_ENV_*` and `ARGOCD_APP_PARAMETERS` in; a
-manifest stream on stdout, or one block of error lines on stderr (SPEC §3.3).
+manifest stream on stdout, or one block of error lines on stderr (docs/argocd.md).
 
 argocd-cmp-server runs `dpf-render argocd generate` in the app folder of a fresh copy of the repository, as
 uid 999, often with no usable HOME and a read-only root filesystem. The folder is read as it is (YAML and

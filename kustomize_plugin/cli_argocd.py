@@ -1,4 +1,4 @@
-"""The `argocd` commands: the Argo CD Config Management Plugin's generate step (SPEC §3.3).
+"""The `argocd` commands: the Argo CD Config Management Plugin's generate step (docs/argocd.md).
 
 Only option collection lives here; `argocd.py` reads the app folder and the Argo CD environment, renders and
 writes, so tests drive the same code without a terminal.

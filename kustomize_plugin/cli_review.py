@@ -1,4 +1,4 @@
-"""The review commands: check, plan and describe (SPEC §3.4).
+"""The review commands: check, plan and describe (docs/review-json.md has their JSON output).
 
 Each renders exactly as `render` does (the same pipeline, final manifests, the same options) and hands the
 result to a module of `review/`; this module only collects options, prints and maps exit codes.

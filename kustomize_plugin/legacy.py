@@ -5,8 +5,9 @@ plugins: kustomize finds the executable by the config's group/version/kind under
 with the path of a temporary file holding the config object as argv[1] (the same YAML also in
 `KUSTOMIZE_PLUGIN_CONFIG_STRING`), the kustomization directory as cwd, every resource so far on stdin as a plain
 YAML stream for a transformer and nothing for a generator. It reads the replacement set from stdout and shows
-stderr only when the exit code is not 0. The render has the KRM function's semantics (SPEC §2.8): consumed inputs
-stay, marked local-config, and kustomize drops them at the end of the build.
+stderr only when the exit code is not 0. The render has the KRM function's semantics: the inputs a DPUDeployment
+consumed (it, its templates and configurations) stay, marked `config.kubernetes.io/local-config`, and
+kustomize drops them at the end of the build (pipeline.KRM).
 """
 
 from __future__ import annotations
@@ -65,7 +66,8 @@ def main(
         stderr.write(R.printable(f"dpf-render: {exc}") + "\n")
         return R.EXIT_USAGE
     request.function_config = function_config
-    request.resource_list = True  # KRM semantics (SPEC §2.8), written back below as a plain stream
+    # KRM semantics (consumed inputs kept as local-config), written back below as a plain stream.
+    request.resource_list = True
     outcome = krm.decide(request, cwd=cwd if cwd is not None else os.getcwd(), max_bytes=max_bytes)
     write_whole(stderr, R.stderr_lines(outcome.results))
     if outcome.code == R.EXIT_OK and outcome.rendering is not None:

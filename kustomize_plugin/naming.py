@@ -1,4 +1,6 @@
-"""Every digest, suffix, name, label key and serviceID of the rendered children (SPEC §2.6), in one place.
+"""Every digest, suffix, name, label key and serviceID of the rendered children, in one place.
+
+docs/revisions.md says which change renames what; docs/digests.md how DPF's own digests are reproduced.
 
 DPF's controller names new revisions with random 5-character suffixes; offline we derive the same shape of
 suffix from a hash of what identifies the object, so the same inputs give the same names on every machine.

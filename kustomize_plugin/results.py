@@ -22,7 +22,7 @@ EXIT_USAGE = 2
 EXIT_BUG = 3
 EXIT_DISRUPTIVE = 4  # `plan --fail-on-disruptive`: the change is disruptive (apart from 2, a usage error)
 
-# DPF's condition types (reference §C.6), put in `tags.condition` so a result maps to what the controller
+# DPF's condition types (`api/dpuservice/v1alpha1/dpudeployment_types.go`), put in `tags.condition` so a result maps to what the controller
 # would have reported.
 PREREQUISITES = "PrerequisitesReady"
 VERSION_MATCHING = "VersionMatchingReady"

@@ -1,4 +1,4 @@
-"""Benchmarks of issue 6: start-up, throughput, scaling, a peer, and hostile inputs, as one Markdown table.
+"""Benchmarks: start-up, throughput, scaling, a peer, and hostile inputs, as one Markdown table.
 
 Every figure is a ratio against a baseline measured in the same run, interleaved with it so that a busy
 machine slows both alike, and each time is the median of several runs:

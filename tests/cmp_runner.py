@@ -2,7 +2,7 @@
 
 No Argo CD runs here, so this follows its source (cmpserver/plugin/plugin.go and config.go,
 util/app/discovery/discovery.go, reposerver/repository/repository.go, the Application types;
-/work/shared/reference/ecosystem.md §3):
+docs/argocd.md):
 the plugin config is validated as at sidecar start; each request gets a fresh copy of the repository under a
 work dir with file modes reset; discovery is `fileName` (a glob in the app folder), else `find.glob` (with
 `**`), else `find.command` run in the app folder (exit 0 and some output means yes); generation runs `init`

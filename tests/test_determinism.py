@@ -1,4 +1,4 @@
-"""Determinism (SPEC §4, issue 6): the same children, byte for byte, whatever the input order, hash seed,
+"""Determinism: the same children, byte for byte, whatever the input order, hash seed,
 time zone, locale or output encoding of the process.
 
 Twenty runs of the real console script on the bundled example plus a generated fleet, each with shuffled

@@ -83,7 +83,7 @@ def reference() -> list[dict[str, Any]]:
 
 
 def assert_krm_semantics(out: str, reference: list[dict[str, Any]]) -> None:
-    """Children as the CLI renders them; consumed inputs kept, marked local-config (SPEC §2.8)."""
+    """Children as the CLI renders them; consumed inputs kept, marked local-config (the KRM mode)."""
     docs = documents(out)
     assert [d for d in docs if OWNER_LABEL in (d["metadata"].get("labels") or {})] == reference
     consumed = [d for d in docs if d["kind"] in CONSUMED_KINDS]

@@ -6,8 +6,8 @@ an object, rename a key, swap two strings, which swaps references) and runs it: 
 kustomize would (a ResourceList in, a ResourceList out), and through `render` (stream and `-o`), `argocd
 generate`, `check`, `plan` and `describe`. Whatever the mutation, the run ends in success or in results that
 name the object they are about (resourceRef), with stderr one line per problem; never an internal error
-(exit 3), a traceback or a hang. A successful output, fed back, renders to the same bytes (SPEC §3.1:
-running on its own output changes nothing), and a folder `render -o` wrote passes `check`.
+(exit 3), a traceback or a hang. A successful output, fed back, renders to the same bytes (a render of
+its own output replaces the children it rendered before and changes nothing), and a folder `render -o` wrote passes `check`.
 
 2,000 KRM examples and 300 across the other commands run in process (a SIGALRM guard turns a hang into a
 failure), a few through the real console script. In CI (CI=true) the examples are derandomised, so a run is

@@ -1,4 +1,4 @@
-"""Hostile and broken input, interruption, and the click-free `render` path (issue 6, SPEC §4 "Safe").
+"""Hostile and broken input, interruption, and the click-free `render` path (docs/safety.md, docs/install.md).
 
 Every limit ends in a clear error, exit 1, and nothing on stdout (or a ResourceList whose results say what
 happened), never a traceback or a hang; the real console script runs each case, with a generous timeout as

@@ -1,4 +1,7 @@
-"""DPUServiceChain: at most one per DPUDeployment, when `spec.serviceChains` is set (reference §B.5)."""
+"""DPUServiceChain: at most one per DPUDeployment, when `spec.serviceChains` is set.
+
+As DPF builds it in `internal/dpuservice/controllers/dpudeployment_controller_dpuservicechain.go`.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""DPUService: one per `spec.services` key (reference §B.3)."""
+"""DPUService: one per `spec.services` key.
+
+As DPF builds it in `internal/dpuservice/controllers/dpudeployment_controller_dpuservice.go`.
+"""
 
 from __future__ import annotations
 

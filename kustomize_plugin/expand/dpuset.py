@@ -1,4 +1,7 @@
-"""DPUSet: one per `spec.dpus.dpuSets[]` entry (reference §B.2), wired to the current service and chain names."""
+"""DPUSet: one per `spec.dpus.dpuSets[]` entry, wired to the current service and chain names.
+
+As DPF builds it (`generateDPUSet` in `internal/dpuservice/controllers/dpudeployment_controller.go`).
+"""
 
 from __future__ import annotations
 

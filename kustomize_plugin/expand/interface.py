@@ -1,4 +1,7 @@
-"""DPUServiceInterface: one per interface of a DPU-side service's configuration (reference §B.4)."""
+"""DPUServiceInterface: one per interface of a DPU-side service's configuration.
+
+As DPF builds it in `internal/dpuservice/controllers/dpudeployment_controller_dpuserviceinterface.go`.
+"""
 
 from __future__ import annotations
 

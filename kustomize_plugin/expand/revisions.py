@@ -1,7 +1,7 @@
 """Which revision each child of one DPUDeployment is: templated values, digests, names, serviceIDs, wiring.
 
 This is the step DPF's controller does against cluster state; offline, the revision is a pure function of
-the inputs (SPEC §2.6): services in dependsOn order (a dependent's templated values name its dependencies'
+the inputs (docs/revisions.md): services in dependsOn order (a dependent's templated values name its dependencies'
 DPUServices), then their interfaces, then the chain, whose digest covers the serviceIDs it selects.
 """
 

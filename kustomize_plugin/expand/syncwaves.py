@@ -1,4 +1,4 @@
-"""Optional Argo CD annotations on what a DPUDeployment renders (SPEC §3.3).
+"""Optional Argo CD annotations on what a DPUDeployment renders (docs/argocd.md, "Options").
 
 Sync waves order the apply: BFB and DPUFlavor first (-2), DPUSets (-1), each DPUService with its interfaces
 at its dependsOn depth, the chain after the deepest service. Sync options let the children sync before
