@@ -33,6 +33,8 @@ from tests.cmp_runner import (
 )
 from tests.conftest import EXECUTABLE_ENV, dpf_render_bin
 
+pytestmark = pytest.mark.slow  # runs the Argo CD sidecar's requests, one process each
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 

@@ -20,6 +20,8 @@ from kustomize_plugin.pipeline import CHILD_KINDS
 
 from .conftest import REPO, run_dpf_render, tool_env
 
+pytestmark = pytest.mark.slow  # twenty runs of the console script
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any

@@ -30,7 +30,7 @@ from .conftest import HANG_GUARD, PRODUCER_CONSUMER, REPO, run_dpf_render
 sys.path.insert(0, str(REPO / "scripts"))
 import build_zipapp  # a script, found through the path set just above
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]  # builds and installs the wheel and the single file
 
 PINS = REPO / "scripts" / "requirements-pinned.txt"
 PROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]

@@ -32,6 +32,8 @@ from kustomize_plugin import krm, yamldump, yamlload
 
 from .conftest import REPO, run_dpf_render, tool_env
 
+pytestmark = pytest.mark.slow  # thousands of generated inputs through every command
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterator

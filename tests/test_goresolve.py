@@ -171,6 +171,7 @@ def _plain_scalars(text: str) -> list[str]:
     ]
 
 
+@pytest.mark.slow  # many generated scalars
 @settings(max_examples=1500, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(go_like)
 @example("9887831e50")
@@ -186,6 +187,7 @@ def test_no_plain_scalar_is_read_differently_by_go(text: str) -> None:
     assert _reference_load(written) == doc
 
 
+@pytest.mark.slow  # many generated scalars
 @settings(max_examples=2000, deadline=None)
 @given(go_like)
 def test_the_quick_answer_is_the_union_of_both_readers(text: str) -> None:

@@ -89,6 +89,7 @@ HOSTILE: dict[str, tuple[bytes, str | None]] = {
 }
 
 
+@pytest.mark.slow  # processes, signals and large inputs
 @pytest.mark.parametrize(("data", "message"), HOSTILE.values(), ids=HOSTILE.keys())
 def test_hostile_stream_is_a_clear_error(tmp_path: Path, data: bytes, message: str | None) -> None:
     result = run_dpf_render(stdin=data, cwd=tmp_path)
@@ -191,6 +192,7 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return directory
 
 
+@pytest.mark.slow  # processes, signals and large inputs
 @pytest.mark.parametrize("moment", ["while rendering", "while writing the folder"])
 def test_sigterm_during_render_to_a_folder_leaves_it_as_it_was(
     tmp_path: Path, fleet: Path, moment: str
@@ -220,6 +222,7 @@ def test_sigterm_during_render_to_a_folder_leaves_it_as_it_was(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no staging or old copy left behind
 
 
+@pytest.mark.slow  # processes, signals and large inputs
 def test_sigterm_stops_the_krm_function_with_nothing_half_written(tmp_path: Path) -> None:
     stream = tmp_path / "fleet.yaml"
     stream.write_text(gen_fleet.dump(gen_fleet.fleet(400)))

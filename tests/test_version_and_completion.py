@@ -127,6 +127,7 @@ SESSIONS = {
 }
 
 
+@pytest.mark.slow  # starts real shells
 @pytest.mark.e2e
 @pytest.mark.parametrize("shell", sorted(SESSIONS))
 def test_a_real_shell_completes_a_command(shell: str, tmp_path: Path) -> None:

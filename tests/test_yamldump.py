@@ -21,12 +21,14 @@ if TYPE_CHECKING:
     from typing import Any
 
 
+@pytest.mark.slow  # hundreds of generated documents
 @settings(max_examples=600, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(documents)
 def test_emitter_writes_what_pyyaml_writes(doc: Any) -> None:
     assert yamldump.dump_document(doc) == yamldump.pyyaml_dump(doc)
 
 
+@pytest.mark.slow  # hundreds of generated documents
 @settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(documents.filter(without_nan))
 def test_what_is_written_reads_back_as_the_same_data(doc: Any) -> None:
@@ -36,6 +38,7 @@ def test_what_is_written_reads_back_as_the_same_data(doc: Any) -> None:
     assert "*id" not in text
 
 
+@pytest.mark.slow  # hundreds of generated documents
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(st.dictionaries(key_strings, data, min_size=1, max_size=6))
 def test_canonical_writing_equals_writing_the_canonical_copy(doc: dict[str, Any]) -> None:
@@ -109,6 +112,7 @@ def test_pyyaml_writes_one_part_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     assert text == reference({"kind": "List", "items": [{"a": 1}, long_key, {"b": 2}]})
 
 
+@pytest.mark.slow  # hundreds of generated documents
 def test_most_documents_take_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
     fallbacks: list[Any] = []
     reference = yamldump.pyyaml_dump

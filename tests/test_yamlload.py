@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 
+@pytest.mark.slow  # hundreds of generated documents
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(documents.filter(without_nan), st.sampled_from([True, False, None]))
 def test_loader_reads_what_pyyaml_reads(doc: Any, flow: bool | None) -> None:
