@@ -45,7 +45,7 @@ def _kustomization(folder: str) -> str | None:
 
 
 def _in_folder(folder: str) -> str | None:
-    """Files in the order generate reads them (kustomize_plugin/sources.py list_files)."""
+    """Files in the order generate reads them (kustomize_plugin/read.py list_files)."""
     found: list[str] = []
     for root, dirs, names in os.walk(folder):
         dirs[:] = [d for d in dirs if not d.startswith(".")]

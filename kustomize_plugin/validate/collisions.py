@@ -43,7 +43,7 @@ class _Child:
 
 
 def child_identities(revision: DeploymentRevision) -> Iterator[tuple[Identity, _Child]]:
-    """The identity of every child `pipeline.raw_children` builds for the revision, without building it."""
+    """The identity of every child `pipeline.build_children` builds for the revision, without building it."""
     d = revision.deployment
     ns = d.namespace
     for s in d.dpu_sets:
