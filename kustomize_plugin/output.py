@@ -9,12 +9,12 @@ start-up).
 
 from __future__ import annotations
 
-import signal
 import sys
 
 from . import pipeline, yamldump, yamlload
 from . import results as R
 from .read import read_paths
+from .speedups import signals
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 _PART_CHARS = _ALNUM | {"-", "_", "."}
-_HELD_SIGNALS = frozenset({signal.SIGTERM, signal.SIGINT, signal.SIGHUP})
+_HELD_SIGNALS = frozenset({signals.SIGTERM, signals.SIGINT, signals.SIGHUP})
 
 
 class OutputError(Exception):
@@ -127,7 +127,7 @@ def write_whole(stream: TextIO, text: str | list[str]) -> None:
     dpf-render gets the whole output or nothing, never half of it (a held signal takes effect right after)."""
     if not text:
         return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD_SIGNALS)
+    previous = signals.pthread_sigmask(signals.SIG_BLOCK, _HELD_SIGNALS)
     try:
         if isinstance(text, str):
             stream.write(text)
@@ -135,7 +135,7 @@ def write_whole(stream: TextIO, text: str | list[str]) -> None:
             stream.writelines(text)
         stream.flush()
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        signals.pthread_sigmask(signals.SIG_SETMASK, previous)
 
 
 def relative_path(obj: dict[str, Any]) -> str:

@@ -1,4 +1,4 @@
-"""kustomize_plugin/speedups.py and the parser choice: every fallback to a public module gives the same bytes.
+"""kustomize_plugin/speedups.py and the parser choice: every fallback to a public module does the same.
 
 The private modules are blocked the way a Python build without them would be (`sys.modules[name] = None`
 makes their import fail), in a fresh interpreter, and the render is compared byte for byte.
@@ -7,6 +7,7 @@ makes their import fail), in a fresh interpreter, and the render is compared byt
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 from typing import Any
@@ -16,7 +17,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kustomize_plugin import speedups, yamlload
+from kustomize_plugin import output, speedups, yamlload
 
 from .conftest import REPO, tool_env
 from .yaml_data import data, documents, without_nan
@@ -81,3 +82,35 @@ def test_the_pure_python_parser_reads_what_libyaml_reads(doc: Any, flow: bool | 
         assert yamlload.load_documents(text) == expected
     finally:
         yamlload.Parser = original
+
+
+class _Recording:
+    """A stream that notes whether SIGTERM was held back while it was written to."""
+
+    def __init__(self) -> None:
+        self.held: list[bool] = []
+        self.text = ""
+
+    def write(self, text: str) -> None:
+        self.held.append(signal.SIGTERM in signal.pthread_sigmask(signal.SIG_BLOCK, []))
+        self.text += text
+
+    def writelines(self, pieces: list[str]) -> None:
+        for piece in pieces:
+            self.write(piece)
+
+    def flush(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("module", [speedups.signals, signal], ids=["_signal", "signal"])
+def test_output_is_written_with_termination_signals_held_either_way(
+    module: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(output, "signals", module)
+    stream = _Recording()
+    assert signal.SIGTERM not in signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    output.write_whole(stream, ["a: 1\n", "---\n", "b: 2\n"])  # type: ignore[arg-type]
+    assert stream.text == "a: 1\n---\nb: 2\n"
+    assert stream.held == [True, True, True]
+    assert signal.SIGTERM not in signal.pthread_sigmask(signal.SIG_BLOCK, [])

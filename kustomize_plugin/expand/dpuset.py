@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from .. import naming
 from ..model import BFB, FLAVOR, PROVISIONING_V1
-from .envelope import child
+from . import child
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
