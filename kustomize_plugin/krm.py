@@ -173,8 +173,8 @@ def _inputs(
     results = request.results + found
     items = request.items
     if config.files:
-        extra, found = load_generator_files(config, base=cwd, max_bytes=max_bytes)
-        results += found
+        extra, more = load_generator_files(config, base=cwd, max_bytes=max_bytes)
+        results += more
         # kustomize's generator mode also sends the functionConfig as an item, with index and id annotations of
         # its own, so it never equals the functionConfig. It passes through like any foreign item (it is
         # local-config, kustomize drops it). Never drop it: under kpt the same object is the package's config
