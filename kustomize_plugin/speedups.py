@@ -1,15 +1,16 @@
 """The private CPython modules dpf-render uses for start-up speed, each behind its public fallback, in one place.
 
 kustomize, kpt and Argo CD start dpf-render once per render, so its cold start counts. Each private module
-here stays only because scripts/bench.py's cold start shows its gain; measured against the same tree with
-the public module instead (151 interleaved runs of `dpf-render` on the producer/consumer ResourceList and of
-`dpf-render render examples/producer-consumer`, Python 3.11, 2 CPUs; `python -c "import yaml"` took 44 ms):
+here stays because its gain shows when the cold start is measured as scripts/bench.py does: the same tree
+with the public module instead, runs interleaved in random order, medians, of `dpf-render` on the
+producer/consumer ResourceList (KRM function) and of `dpf-render render examples/producer-consumer`
+(Python 3.11, 2 busy CPUs; `python -c "import yaml"` took 44-47 ms):
 
-- SHA-256 from `_sha256` (3.11; `_sha2` from 3.12) rather than hashlib, which loads OpenSSL: +4 ms with
-  hashlib (60.2 → 64.4 ms, KRM function).
-- JSON from `_json`'s C encoder and string escaper rather than the json package: +0.9 ms (KRM function) and
-  +2.2 ms (`render`) with json.
-- Signal masks from `_signal` rather than signal, whose enums of signals and handlers take their time: in wall
+- SHA-256 from `_sha256` (3.11; `_sha2` from 3.12) rather than hashlib, which loads OpenSSL: with hashlib
+  +4.2 ms (KRM function) and +4.0 ms (`render`), 61 runs.
+- JSON from `_json`'s C encoder and string escaper rather than the json package: with json +0.9 ms (KRM
+  function) and +2.2 ms (`render`), 151 runs.
+- Signal masks from `_signal` rather than signal, which builds enums of every signal and handler: in wall
   time the difference stayed within the machine's noise (±1 ms over 151 and 201 runs); in CPU time (user +
   sys, 151 runs) signal costs 1.2 ms (KRM function) and 0.6 ms (`render`). Only output.py uses it, to hold
   termination signals while the output is written; outdir.py (`-o DIR` only) uses signal.
