@@ -6,8 +6,9 @@ all go by the table and parse values with one function per type: the KRM functio
 `DPUDeploymentRender` or a ConfigMap of strings, `from_function_config`), the click options of every
 render command (cli_options.py), `render`'s plain arguments read without click (`parse_render_args`), and
 the Argo CD plugin's env and parameters (argocd.py); argocd/plugin.yaml announces the same parameters (a
-test holds them together). Unknown keys and wrong types are errors naming the field (docs/output-format.md
-has the functionConfig).
+test holds them together). Unknown keys and wrong types are errors naming the field. The README's
+functionConfig table lists the options for users, docs/argocd.md their Argo CD names, docs/architecture.md
+how to add one.
 """
 
 from __future__ import annotations
