@@ -72,7 +72,7 @@ def main() -> None:
 
 def _render_without_click(args: list[str]) -> int | None:
     """`render` with plain arguments runs without click: click and the CLI's commands would double its
-    start-up (issue 6). None for anything else (help, errors, other options): the click CLI handles it."""
+    start-up (docs/install.md). None for anything else (help, errors, other options): the click CLI handles it."""
     if args[0] != "render":
         return None
     from .config import parse_render_args

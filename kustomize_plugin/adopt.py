@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
     from .config import RenderConfig
     from .expand.revisions import DeploymentRevision
-    from .inputs import Item
+    from .index import Item
+    from .pipeline import Rendering
     from .results import Result
 
 DEPLOYMENT = "DPUDeployment"
@@ -212,19 +213,20 @@ class Adoption:
         self.results: list[Result] = []
 
 
-def adopt(items: list[Item], live_objects: list[Any], config: RenderConfig) -> Adoption:
-    """The revision locks that keep the live children of every DPUDeployment in `items` whose content Git
-    does not change; every difference and everything that cannot be adopted as results."""
-    out = Adoption()
-    base = [
+def without_locks(items: list[Item]) -> list[Item]:
+    """The inputs without their revision locks: adoption writes the locks anew, from the live objects."""
+    return [
         i
         for i in items
         if (i.obj.get("apiVersion"), i.obj.get("kind")) != ("dpf-render.io/v1alpha1", "DPUDeploymentLock")
     ]
-    first = pipeline.render_items(base, config, mode=pipeline.FINAL)
-    out.results += first.results
-    if R.has_errors(first.results):
-        return out
+
+
+def adopt(items: list[Item], first: Rendering, live_objects: list[Any], config: RenderConfig) -> Adoption:
+    """The revision locks that keep the live children of every DPUDeployment in `items` (inputs without locks,
+    rendered without error as `first`) whose content Git does not change; every difference and everything
+    that cannot be adopted as results."""
+    out = Adoption()
     by_owner, live_deployments, found = index_live(live_objects)
     out.results += found
     rendered_owners = {r.owner for r in first.revisions}
@@ -250,7 +252,7 @@ def adopt(items: list[Item], live_objects: list[Any], config: RenderConfig) -> A
                 )
             )
             continue
-        out.locks.append(_adopt_deployment(base, revision, live, config, out.results))
+        out.locks.append(_adopt_deployment(items, revision, live, config, out.results))
     return out
 
 
@@ -433,7 +435,7 @@ class _Rendered:
 
 def _render_with(items: list[Item], lock: DeploymentLock, config: RenderConfig, owner: str) -> _Rendered:
     """The DPUDeployment `owner` rendered with `lock` among the inputs."""
-    render = pipeline.render_items(pipeline.with_locks(items, [lock]), config, mode=pipeline.FINAL)
-    revision = next(r for r in render.revisions if r.owner == owner)
-    children = [d for d in render.items if _labels(d).get(naming.OWNER_LABEL) == owner]
+    rendering = pipeline.render(pipeline.with_locks(items, [lock]), config, mode=pipeline.FINAL)
+    revision = next(r for r in rendering.revisions if r.owner == owner)
+    children = [d for d in rendering.objects() if _labels(d).get(naming.OWNER_LABEL) == owner]
     return _Rendered(revision, children)

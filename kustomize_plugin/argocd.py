@@ -1,5 +1,5 @@
 """The Argo CD Config Management Plugin adapter: an app folder, `ARGOCD_ENV_*` and `ARGOCD_APP_PARAMETERS` in; a
-manifest stream on stdout, or one block of error lines on stderr (SPEC §3.3).
+manifest stream on stdout, or one block of error lines on stderr (docs/argocd.md).
 
 argocd-cmp-server runs `dpf-render argocd generate` in the app folder of a fresh copy of the repository, as
 uid 999, often with no usable HOME and a read-only root filesystem. The folder is read as it is (YAML and
@@ -22,10 +22,11 @@ import subprocess
 import sys
 import tempfile
 
-from . import pipeline, yamlio
+from . import config as config_mod
+from . import pipeline, yamldump, yamlload
 from . import results as R
 from .config import RenderConfig
-from .sources import items_from_text, list_files, read_paths
+from .read import items_from_text, list_files, read_paths
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -33,34 +34,19 @@ if TYPE_CHECKING:
     from types import FrameType
     from typing import Any, BinaryIO, TextIO
 
-    from .inputs import Item
+    from .index import Item
     from .results import Result
 
-# The parameters announced in argocd/plugin.yaml, with the same defaults (tests/test_argocd_cmp.py holds
-# the two together). The namespace default is the Application's destination namespace.
+# The options an Application may set (config.OPTIONS), as plugin parameters announced in argocd/plugin.yaml
+# and as plugin env: `env: [{name: SYNC_WAVES, value: "true"}]` arrives as ARGOCD_ENV_SYNC_WAVES.
+OPTIONS = [option for option in config_mod.OPTIONS if option.argocd]
+# The announced defaults, as plugin.yaml writes them (Argo CD never sends them: generate applies them
+# itself; tests/test_argocd_cmp.py holds the two together). The namespace default is the Application's
+# destination namespace.
 DEFAULTS: dict[str, Any] = {
-    "namespace": "",
-    "keepInputs": "false",
-    "strict": "false",
-    "syncWaves": "false",
-    "syncOptions": "false",
-    "bfbVersions": {},
+    str(o.argocd_parameter): {} if o.kind == config_mod.VERSIONS else str(o.default).lower() for o in OPTIONS
 }
-_BOOLEANS = {
-    "keepInputs": "keep_inputs",
-    "strict": "strict",
-    "syncWaves": "sync_waves",
-    "syncOptions": "sync_options",
-}
-# Plugin env names: `env: [{name: SYNC_WAVES, value: "true"}]` in the Application arrives as ARGOCD_ENV_SYNC_WAVES.
-ENV_NAMES = {
-    "namespace": "NAMESPACE",
-    "keepInputs": "KEEP_INPUTS",
-    "strict": "STRICT",
-    "syncWaves": "SYNC_WAVES",
-    "syncOptions": "SYNC_OPTIONS",
-    "bfbVersions": "BFB_VERSIONS",
-}
+ENV_NAMES = {o.argocd_parameter: o.argocd_env for o in OPTIONS if o.argocd_parameter and o.argocd_env}
 ENV_PREFIX = "ARGOCD_ENV_"
 PARAMETERS_ENV = "ARGOCD_APP_PARAMETERS"
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
@@ -74,36 +60,30 @@ EXIT_TERMINATED = 128 + signal.SIGTERM
 def options_from_environment(environ: Mapping[str, str]) -> tuple[RenderConfig, list[Result]]:
     """The render options: parameters beat plugin env, plugin env beats the announced defaults."""
     parameters, out = parse_parameters(environ.get(PARAMETERS_ENV, ""))
-    values: dict[str, Any] = {}
-    sources: dict[str, str] = {}
-    for name, env_name in ENV_NAMES.items():
-        raw = environ.get(ENV_PREFIX + env_name, "")
+    values: dict[str, Any] = {"allow_empty": True}  # emptiness is checked here, with advice that fits Argo CD
+    for option in OPTIONS:
+        value: Any = None
+        source = ""
+        raw = environ.get(ENV_PREFIX + option.argocd_env, "") if option.argocd_env else ""
         if raw != "":
-            values[name], sources[name] = raw, ENV_PREFIX + env_name
-    for name, value in parameters.items():
-        if value not in ("", {}):
-            values[name], sources[name] = value, f"parameter {name}"
-    config = RenderConfig(allow_empty=True)  # emptiness is checked here, with advice that fits Argo CD
-    namespace = values.get("namespace", DEFAULTS["namespace"])
-    if isinstance(namespace, str):
-        config.namespace = namespace or environ.get("ARGOCD_APP_NAMESPACE", "")
-    else:
-        out.append(R.error(f"{sources['namespace']}: must be a string (a namespace name)", condition=None))
-    for name, attribute in _BOOLEANS.items():
-        value = values.get(name, DEFAULTS[name])
-        parsed = value.lower() if isinstance(value, str) else None
-        if parsed in ("true", "false"):
-            setattr(config, attribute, parsed == "true")
+            value, source = raw, ENV_PREFIX + str(option.argocd_env)
+        given = parameters.get(str(option.argocd_parameter))
+        if given not in (None, "", {}):
+            value, source = given, f"parameter {option.argocd_parameter}"
+        if value is None:
+            continue
+        parsed, problem = config_mod.parse(option, value)
+        if problem is None:
+            values[option.attribute] = parsed
+        elif option.kind == config_mod.BOOLEAN:
+            out.append(R.error(f'{source}: must be "true" or "false", not {_shown(value)}', condition=None))
+        elif option.kind == config_mod.STRING:
+            out.append(R.error(f"{source}: must be a string (a namespace name)", condition=None))
         else:
-            out.append(
-                R.error(f'{sources[name]}: must be "true" or "false", not {_shown(value)}', condition=None)
-            )
-    versions, found = _bfb_versions(
-        values.get("bfbVersions", DEFAULTS["bfbVersions"]), sources.get("bfbVersions", "")
-    )
-    config.bfb_versions = versions
-    out.extend(found)
-    return config, out
+            out.append(R.error(f"{source}: {problem}", condition=None))
+    if not values.get("namespace"):
+        values["namespace"] = environ.get("ARGOCD_APP_NAMESPACE", "")
+    return RenderConfig(**values), out
 
 
 def parse_parameters(text: str) -> tuple[dict[str, Any], list[Result]]:
@@ -147,25 +127,6 @@ def _shown(value: Any) -> str:
     except RecursionError:
         text = "a value nested too deep to show"
     return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _bfb_versions(value: Any, source: str) -> tuple[dict[str, str], list[Result]]:
-    """A map of BFB name to DOCA version, from a parameter map or the `name=version,…` form of plugin env."""
-    if isinstance(value, str):
-        pairs = (p.partition("=") for p in value.split(",") if p.strip())
-        value = {name: version for name, _, version in pairs}
-    if not isinstance(value, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
-    ):
-        return {}, [R.error(f"{source}: must map BFB names to DOCA versions", condition=None)]
-    empty = sorted(k for k, v in value.items() if not k.strip() or not v.strip())
-    if empty:
-        return {}, [
-            R.error(
-                f"{source}: BFB {json.dumps(empty[0])} needs a DOCA version (name=version)", condition=None
-            )
-        ]
-    return {k.strip(): v.strip() for k, v in value.items()}, []
 
 
 def kustomization_of(path: str) -> str | None:
@@ -233,8 +194,8 @@ def build_kustomization(path: str, environ: Mapping[str, str]) -> tuple[str | No
         detail = stderr.decode("utf-8", "replace").strip() or "no error output"
         return None, [R.error(f"`{shown}` failed (exit {code}): {detail}", condition=None)]
     try:
-        return yamlio.decode(stdout, source=shown), []
-    except yamlio.YAMLInputError as exc:
+        return yamlload.decode(stdout, source=shown), []
+    except yamlload.YAMLInputError as exc:
         return None, [
             R.error(f"`{shown}` printed something that is not UTF-8 YAML: {exc.message}", condition=None)
         ]
@@ -263,13 +224,23 @@ def generate(path: str, environ: Mapping[str, str]) -> tuple[str, list[Result], 
     config, out = options_from_environment(environ)
     if out:
         return "", out, R.EXIT_USAGE
-    items, out = read_app(path, environ)
-    if R.has_errors(out):
-        return "", R.sort_results(out), R.EXIT_INPUT_ERROR
-    render = pipeline.render_items(items, config, mode=pipeline.FINAL)
-    results = R.sort_results(out + render.results)
-    if render.children == 0 and not R.has_errors(results):
-        results.append(
+    outcome = pipeline.execute(lambda: read_app(path, environ), config, mode=pipeline.FINAL)
+    rendering = outcome.rendering
+    if rendering is None:
+        return "", outcome.results, outcome.code
+    results = outcome.results + _advice(rendering, outcome.results)
+    code = R.exit_code(results, strict=config.strict)
+    if code != R.EXIT_OK:
+        return "", results, code
+    return "".join(yamldump.stream_pieces(rendering.documents())), results, code
+
+
+def _advice(rendering: pipeline.Rendering, results: list[Result]) -> list[Result]:
+    """What an Argo CD user must know beyond the render's results: an empty render is refused here (with
+    auto-prune it would delete everything), and a missing namespace names the Application's settings."""
+    out: list[Result] = []
+    if rendering.children == 0 and not R.has_errors(results):
+        out.append(
             R.error(
                 "no DPF children were rendered: the app folder holds no DPUDeployment. An empty render is refused "
                 "because Argo CD would then prune every object this Application deployed. To remove them, delete "
@@ -277,20 +248,17 @@ def generate(path: str, environ: Mapping[str, str]) -> tuple[str, list[Result], 
                 condition=None,
             )
         )
-    if not config.namespace and any(
+    if not rendering.config.namespace and any(
         r.field == "metadata.namespace" for r in results if r.severity == R.ERROR
     ):
-        results.append(
+        out.append(
             R.error(
                 "no namespace for the inputs above: set the Application's spec.destination.namespace, the "
                 "namespace parameter, or metadata.namespace in the files",
                 condition=None,
             )
         )
-    code = R.exit_code(results, strict=config.strict)
-    if code != R.EXIT_OK:
-        return "", results, code
-    return yamlio.dump_stream(render.items), results, code
+    return out
 
 
 def describe_app(environ: Mapping[str, str]) -> str:

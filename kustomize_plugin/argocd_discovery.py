@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import sys
 
-from . import yamlio
+from . import yamlload
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ def _kustomization(folder: str) -> str | None:
 
 
 def _in_folder(folder: str) -> str | None:
-    """Files in the order generate reads them (kustomize_plugin/sources.py list_files)."""
+    """Files in the order generate reads them (kustomize_plugin/read.py list_files)."""
     found: list[str] = []
     for root, dirs, names in os.walk(folder):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
@@ -90,14 +90,14 @@ def _inside(path: str, root: str) -> bool:
 def _holds_deployment(path: str) -> bool:
     try:
         with open(path, "rb") as handle:
-            data = handle.read(yamlio.DEFAULT_MAX_BYTES + 1)
+            data = handle.read(yamlload.DEFAULT_MAX_BYTES + 1)
     except OSError:
         return False
     if b"DPUDeployment" not in data:  # most files of most apps: no need to parse them
         return False
     try:
-        documents = yamlio.load_documents(yamlio.decode(data, source=path), source=path)
-    except yamlio.YAMLInputError:
+        documents = yamlload.load_documents(yamlload.decode(data, source=path), source=path)
+    except yamlload.YAMLInputError:
         return False  # generate would refuse the file, so the folder is not one it can render
     return any(isinstance(d, dict) and (d.get("apiVersion"), d.get("kind")) == DEPLOYMENT for d in documents)
 
@@ -105,8 +105,8 @@ def _holds_deployment(path: str) -> bool:
 def _load_one(path: str) -> Any:
     try:
         with open(path, "rb") as handle:
-            documents = yamlio.load_documents(yamlio.decode(handle.read(), source=path), source=path)
-    except (OSError, yamlio.YAMLInputError):
+            documents = yamlload.load_documents(yamlload.decode(handle.read(), source=path), source=path)
+    except (OSError, yamlload.YAMLInputError):
         return None
     return documents[0] if len(documents) == 1 else None
 

@@ -1,7 +1,8 @@
-"""The command line: click commands that collect options, call the pipeline or a review tool, map exit codes.
+"""The command line: the click command group, `render`, `--version`, and `main` mapping exceptions to exit codes.
 
-Nothing here renders or formats; `build_config` turns options into a RenderConfig and `execute_*`
-functions do the wiring, so tests can drive the same code without a terminal.
+Nothing here renders or formats: a command collects its options (`cli_options.build_config` makes the
+RenderConfig), calls `output`, `pipeline` or a review tool, and maps results to exit codes. The other
+commands live in cli_review.py, cli_lock.py, cli_argocd.py and cli_kustomize.py, loaded on first use.
 """
 
 from __future__ import annotations
@@ -12,90 +13,13 @@ import click
 
 from . import __version__
 from . import results as R
-from .config import LOAD_RESTRICTORS, ROOT_ONLY, RenderConfig
-from .output import plan_paths, render_command, utf8
+from .cli_options import CONTEXT, build_config, render_options
+from .output import render_command, utf8
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from typing import Any
-
-    from .results import Result
-
-_CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-
-
-def _render_options(function: Any) -> Any:
-    options = [
-        click.option("--namespace", "-n", default="", help="Namespace for inputs that have none."),
-        click.option(
-            "--keep-inputs",
-            is_flag=True,
-            help="Keep the consumed DPUDeployments, templates and configurations.",
-        ),
-        click.option(
-            "--allow-empty", is_flag=True, help="Succeed when nothing is rendered (normally an error)."
-        ),
-        click.option("--strict", is_flag=True, help="Treat warnings as errors."),
-        click.option(
-            "--bfb-version",
-            "bfb_versions",
-            multiple=True,
-            metavar="NAME=VERSION",
-            help="DOCA version of a BFB whose object does not say it (repeatable).",
-        ),
-        click.option("--sync-waves", is_flag=True, help="Annotate children with Argo CD sync waves."),
-        click.option("--sync-options", is_flag=True, help="Annotate children with Argo CD sync options."),
-        click.option(
-            "--load-restrictor",
-            type=click.Choice(list(LOAD_RESTRICTORS)),
-            default=ROOT_ONLY,
-            show_default=True,
-            help="none: follow links out of input folders (kustomize's LoadRestrictionsNone).",
-        ),
-    ]
-    for option in reversed(options):
-        function = option(function)
-    return function
-
-
-def build_config(
-    *,
-    namespace: str = "",
-    keep_inputs: bool = False,
-    allow_empty: bool = False,
-    strict: bool = False,
-    bfb_versions: Sequence[str] = (),
-    sync_waves: bool = False,
-    sync_options: bool = False,
-    load_restrictor: str = ROOT_ONLY,
-) -> RenderConfig:
-    versions: dict[str, str] = {}
-    for pair in bfb_versions:
-        name, sep, version = pair.partition("=")
-        if not sep or not name or not version:
-            raise click.BadParameter(f"expected NAME=VERSION, got {pair!r}", param_hint="--bfb-version")
-        versions[name] = version
-    return RenderConfig(
-        namespace=namespace,
-        keep_inputs=keep_inputs,
-        allow_empty=allow_empty,
-        strict=strict,
-        bfb_versions=versions,
-        sync_waves=sync_waves,
-        sync_options=sync_options,
-        load_restrictor=LOAD_RESTRICTORS[load_restrictor],
-    )
-
-
-def report(results: list[Result]) -> None:
-    sys.stderr.write(R.stderr_lines(results))
-
-
-def render_paths(paths: Sequence[str], config: RenderConfig) -> tuple[list[Any], list[Result], int]:
-    """Read, render as final manifests; (documents, none on errors; results; exit code)."""
-    planned, results, code = plan_paths(paths, config)
-    return (planned.materialise() if planned is not None else []), results, code
 
 
 class _Commands(click.Group):
@@ -153,7 +77,7 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
         ctx.exit()
 
 
-@click.group(cls=_Commands, context_settings=_CONTEXT, invoke_without_command=False)
+@click.group(cls=_Commands, context_settings=CONTEXT, invoke_without_command=False)
 @click.option(
     "--version",
     is_flag=True,
@@ -175,7 +99,7 @@ def cli(debug: bool) -> None:
     """
 
 
-@cli.command(context_settings=_CONTEXT)
+@cli.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...", type=click.Path())
 @click.option(
     "--output",
@@ -184,7 +108,7 @@ def cli(debug: bool) -> None:
     metavar="DIR",
     help="Write one file per object under DIR instead of stdout.",
 )
-@_render_options
+@render_options
 def render(paths: tuple[str, ...], output_dir: str | None, **options: Any) -> None:
     """Render DPUDeployments in files or folders (`-` for stdin) to final manifests.
 

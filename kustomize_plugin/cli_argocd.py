@@ -1,4 +1,4 @@
-"""The `argocd` commands: the Argo CD Config Management Plugin's generate step (SPEC §3.3).
+"""The `argocd` commands: the Argo CD Config Management Plugin's generate step (docs/argocd.md).
 
 Only option collection lives here; `argocd.py` reads the app folder and the Argo CD environment, renders and
 writes, so tests drive the same code without a terminal.
@@ -10,10 +10,10 @@ import os
 
 import click
 
-_CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+from .cli_options import CONTEXT
 
 
-@click.group("argocd", context_settings=_CONTEXT)
+@click.group("argocd", context_settings=CONTEXT)
 def argocd() -> None:
     """Argo CD Config Management Plugin: the commands argocd/plugin.yaml runs in the sidecar.
 
@@ -23,7 +23,7 @@ def argocd() -> None:
     """
 
 
-@argocd.command(context_settings=_CONTEXT)
+@argocd.command(context_settings=CONTEXT)
 @click.argument("path", default=".", required=False, metavar="[APP_DIR]", type=click.Path(file_okay=False))
 def generate(path: str) -> None:
     """Render an Argo CD app folder (default: the current folder) to manifests on stdout.
@@ -56,7 +56,7 @@ def generate(path: str) -> None:
     raise SystemExit(adapter.main(path, os.environ))
 
 
-@argocd.command(context_settings=_CONTEXT)
+@argocd.command(context_settings=CONTEXT)
 @click.argument("path", default=".", required=False, metavar="[APP_DIR]", type=click.Path(file_okay=False))
 def discover(path: str) -> None:
     """Say whether `generate` would find a DPUDeployment in an app folder (plugin discovery).

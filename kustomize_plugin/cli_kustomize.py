@@ -17,16 +17,15 @@ from importlib import resources
 import click
 
 from . import config as config_mod
-from . import model, yamlio
+from . import model, yamldump, yamlload
 from . import results as R
-from .sources import read_paths
+from .cli_options import CONTEXT
+from .read import read_paths
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
     from typing import Any
-
-_CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 PLUGIN_HOME_ENV = "KUSTOMIZE_PLUGIN_HOME"
 XDG_CONFIG_HOME_ENV = "XDG_CONFIG_HOME"
@@ -102,7 +101,7 @@ def _home() -> str | None:
     return None if home == "~" else home
 
 
-@click.command("install-kustomize-plugin", context_settings=_CONTEXT)
+@click.command("install-kustomize-plugin", context_settings=CONTEXT)
 @click.argument("root", required=False, metavar="[DIR]")
 def install_kustomize_plugin(root: str | None) -> None:
     """Install dpf-render as a legacy kustomize plugin, for `kubectl kustomize --enable-alpha-plugins`.
@@ -145,7 +144,7 @@ def name_references(service_keys: Iterable[str] = ()) -> str:
     keys = sorted(set(service_keys))
     if not keys:
         return text
-    (document,) = yamlio.load_documents(text, source=NAME_REFERENCES)
+    (document,) = yamlload.load_documents(text, source=NAME_REFERENCES)
     for kind, field in SERVICE_REFERENCES:
         document["nameReference"].append(
             {
@@ -162,7 +161,7 @@ def name_references(service_keys: Iterable[str] = ()) -> str:
         "# The service paths are per key (kustomize field specs have no wildcard for map keys): run it again\n"
         "# when services are added or renamed.\n"
     )
-    return header + yamlio.dump_document(document)
+    return header + yamldump.dump_document(document)
 
 
 def service_keys(objects: Iterable[Any]) -> list[str]:
@@ -178,7 +177,7 @@ def service_keys(objects: Iterable[Any]) -> list[str]:
     return sorted(keys)
 
 
-@click.command("kustomize-name-references", context_settings=_CONTEXT)
+@click.command("kustomize-name-references", context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, metavar="[PATH...]")
 def kustomize_name_references(paths: tuple[str, ...]) -> None:
     """Print a kustomize `configurations:` file that keeps references between DPF objects right.

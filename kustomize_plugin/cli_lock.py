@@ -14,17 +14,22 @@ import click
 
 from . import lock as lock_mod
 from . import results as R
-from . import yamlio
-from .cli import _CONTEXT, _render_options, build_config, report
-from .output import plan_paths
-from .sources import read_paths
+from . import yamldump, yamlload
+from .cli_options import CONTEXT, build_config, render_options, report
+from .config import replace
+from .output import execute_paths
+from .pipeline import FINAL, execute
+from .read import read_paths
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from .index import Item
+    from .results import Result
 
-@click.command(context_settings=_CONTEXT)
+
+@click.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option(
     "--output",
@@ -33,7 +38,7 @@ if TYPE_CHECKING:
     metavar="FILE",
     help="Write the locks to FILE (replaced only when it holds nothing but revision locks).",
 )
-@_render_options
+@render_options
 def lock(paths: tuple[str, ...], output_file: str | None, **options: Any) -> None:
     """Write the revision lock of every DPUDeployment in PATH... (stdout, or FILE with -o).
 
@@ -47,17 +52,17 @@ def lock(paths: tuple[str, ...], output_file: str | None, **options: Any) -> Non
       dpf-render lock deploy/ -o deploy/dpf-render.lock.yaml
       dpf-render lock deploy/ > deploy/dpf-render.lock.yaml
     """
-    strict = bool(options.pop("strict", False))
-    planned, results, code = plan_paths(paths, build_config(**options))
+    config = build_config(**options)
     # An out-of-date lock is what this command fixes: neither reported nor, under --strict, a failure.
-    results = [r for r in results if r.condition != R.LOCK_CURRENT]
+    outcome = execute_paths(paths, replace(config, strict=False))
+    results = [r for r in outcome.results if r.condition != R.LOCK_CURRENT]
     report(results)
-    if planned is None or R.has_errors(results, strict=strict):
-        raise SystemExit(code or R.EXIT_INPUT_ERROR)
-    _write(yamlio.dump_stream([r.lock.to_object() for r in planned.revisions]), output_file)
+    if outcome.code != R.EXIT_OK or outcome.rendering is None or R.has_errors(results, strict=config.strict):
+        raise SystemExit(outcome.code or R.EXIT_INPUT_ERROR)
+    _write(yamldump.dump_stream([r.lock.to_object() for r in outcome.rendering.revisions]), output_file)
 
 
-@click.command(context_settings=_CONTEXT)
+@click.command(context_settings=CONTEXT)
 @click.argument("live", nargs=-1, required=True, metavar="LIVE...")
 @click.option(
     "--inputs",
@@ -74,7 +79,7 @@ def lock(paths: tuple[str, ...], output_file: str | None, **options: Any) -> Non
     metavar="FILE",
     help="Write the locks to FILE (replaced only when it holds nothing but revision locks).",
 )
-@_render_options
+@render_options
 def adopt(live: tuple[str, ...], inputs: tuple[str, ...], output_file: str | None, **options: Any) -> None:
     """Write the revision locks that keep a running DPF installation's children (docs/migrating-from-dpf.md).
 
@@ -92,20 +97,29 @@ def adopt(live: tuple[str, ...], inputs: tuple[str, ...], output_file: str | Non
       dpf-render plan live.yaml deploy/
     """
     from .adopt import adopt as adopt_live
+    from .adopt import without_locks
 
     config = build_config(**options)
-    live_items, found = read_paths(live, stdin=sys.stdin.buffer, confine=config.confined)
-    items, more = read_paths(inputs, stdin=sys.stdin.buffer, confine=config.confined)
-    results = R.sort_results(found + more)
-    if R.has_errors(results):
-        report(results)
-        raise SystemExit(R.EXIT_INPUT_ERROR)
-    adoption = adopt_live(items, [i.obj for i in live_items], config)
-    results = R.sort_results(adoption.results)
+    live_objects: list[Any] = []
+
+    def read() -> tuple[list[Item], list[Result]]:
+        """The Git inputs without their locks (adoption writes new ones), and the live objects aside."""
+        live_items, found = read_paths(live, stdin=sys.stdin.buffer, confine=config.confined)
+        items, more = read_paths(inputs, stdin=sys.stdin.buffer, confine=config.confined)
+        live_objects.extend(i.obj for i in live_items)
+        return without_locks(items), found + more
+
+    # The inputs rendered as they are, then each DPUDeployment again with the lock that keeps its live names.
+    outcome = execute(read, replace(config, strict=False), mode=FINAL)
+    if outcome.rendering is None or R.has_errors(outcome.results):
+        report(outcome.results)
+        raise SystemExit(outcome.code or R.EXIT_INPUT_ERROR)
+    adoption = adopt_live(outcome.items, outcome.rendering, live_objects, config)
+    results = R.sort_results(outcome.results + adoption.results)
     report(results)
     if R.has_errors(results, strict=config.strict):
         raise SystemExit(R.EXIT_INPUT_ERROR)
-    _write(yamlio.dump_stream([lock.to_object() for lock in adoption.locks]), output_file)
+    _write(yamldump.dump_stream([lock.to_object() for lock in adoption.locks]), output_file)
 
 
 def _write(text: str, output_file: str | None) -> None:
@@ -133,9 +147,9 @@ def _unsafe_target(path: str) -> str | None:
         return f"{path} is not a regular file"
     try:
         with open(path, "rb") as handle:
-            data = handle.read(yamlio.DEFAULT_MAX_BYTES + 1)
-        docs = yamlio.load_documents(yamlio.decode(data, source=path), source=path)
-    except (OSError, yamlio.YAMLInputError) as exc:
+            data = handle.read(yamlload.DEFAULT_MAX_BYTES + 1)
+        docs = yamlload.load_documents(yamlload.decode(data, source=path), source=path)
+    except (OSError, yamlload.YAMLInputError) as exc:
         return f"{path} cannot be read as YAML ({exc}): not replaced"
     others = [
         d

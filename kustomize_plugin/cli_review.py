@@ -1,4 +1,4 @@
-"""The review commands: check, plan and describe (SPEC §3.4).
+"""The review commands: check, plan and describe (docs/review-json.md has their JSON output).
 
 Each renders exactly as `render` does (the same pipeline, final manifests, the same options) and hands the
 result to a module of `review/`; this module only collects options, prints and maps exit codes.
@@ -11,20 +11,21 @@ import sys
 
 import click
 
-from . import model, pipeline, yamlio
+from . import model, pipeline, yamlload
 from . import results as R
 from .adopt import is_live, live_object
-from .cli import _CONTEXT, _render_options, build_config, report
-from .inputs import kind_of
-from .output import OutputError, plan_files, plan_paths
+from .cli_options import CONTEXT, build_config, render_options, report
+from .config import replace
+from .index import kind_of
+from .output import OutputError, execute_paths, file_contents
 from .progress import on_terminal, relabel
+from .read import STDIN
 from .review.check import compare_tree
 from .review.describe import describe_render, format_mermaid, format_tree
-from .review.inputs import read_input_set
+from .review.input_sets import read_input_set
 from .review.json_report import check_document, describe_document, dump, plan_document
 from .review.plan import plan_renders
 from .review.plan_report import MAX_COMMENT_CHARS, format_markdown, format_text
-from .sources import STDIN, read_paths
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -32,14 +33,13 @@ if TYPE_CHECKING:
     from typing import Any, TypeVar
 
     from .config import RenderConfig
-    from .inputs import Item
-    from .pipeline import Render
+    from .expand.revisions import DeploymentRevision
+    from .index import Item
     from .progress import Progress
     from .results import Result
 
     F = TypeVar("F", bound=Callable[..., Any])
 
-EXIT_DISRUPTIVE = 2
 JSON_HELP = "json: a versioned document for bots and dashboards (docs/review-json.md)."
 
 
@@ -54,7 +54,7 @@ def _format_option(choices: list[str], help_text: str) -> Callable[[F], F]:
     )
 
 
-@click.command(context_settings=_CONTEXT)
+@click.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option(
     "--against",
@@ -64,7 +64,7 @@ def _format_option(choices: list[str], help_text: str) -> Callable[[F], F]:
     help="The committed output of `dpf-render render PATH... -o DIR`.",
 )
 @_format_option(["text", "json"], f"text: a diff on stdout, the files on stderr; {JSON_HELP}")
-@_render_options
+@render_options
 def check(paths: tuple[str, ...], directory: str, output_format: str, **options: Any) -> None:
     """Check that DIR holds exactly what `render PATH... -o DIR` would write.
 
@@ -80,27 +80,26 @@ def check(paths: tuple[str, ...], directory: str, output_format: str, **options:
       dpf-render check deploy/ --against rendered/ --format json
     """
     config = build_config(**options)
-    planned, results, code = plan_paths(paths, config, progress=on_terminal(sys.stderr))
-    docs = planned.materialise() if planned is not None else []
+    outcome = execute_paths(paths, config, progress=on_terminal(sys.stderr))
     # A committed revision lock that does not record the render is drift too: the next change would be
     # compared with a state that is not the one in Git.
     results = [
         R.Result(R.ERROR, r.message, r.ref, r.field, condition=r.condition)
         if r.condition == R.LOCK_CURRENT
         else r
-        for r in results
+        for r in outcome.results
     ]
     report(results)
-    if code != R.EXIT_OK:
-        raise SystemExit(code)
-    if R.has_errors(results):
+    if outcome.code != R.EXIT_OK:
+        raise SystemExit(outcome.code)
+    if R.has_errors(results) or outcome.rendering is None:
         raise SystemExit(R.EXIT_INPUT_ERROR)
     try:
-        expected = plan_files(docs)
+        expected = file_contents(outcome.rendering.documents())
     except OutputError as exc:
         sys.stderr.write(R.printable(f"error: {exc}") + "\n")
         raise SystemExit(R.EXIT_INPUT_ERROR) from None
-    drift = compare_tree(expected, directory, max_bytes=yamlio.max_input_bytes())
+    drift = compare_tree(expected, directory, max_bytes=yamlload.max_input_bytes())
     if drift.problems:
         sys.stderr.write("".join(R.printable(f"error: {problem}") + "\n" for problem in drift.problems))
         raise SystemExit(R.EXIT_INPUT_ERROR)
@@ -129,7 +128,7 @@ def check(paths: tuple[str, ...], directory: str, output_format: str, **options:
     raise SystemExit(R.EXIT_INPUT_ERROR)
 
 
-@click.command(context_settings=_CONTEXT)
+@click.command(context_settings=CONTEXT)
 @click.argument("base", metavar="BASE")
 @click.argument("head", metavar="HEAD")
 @_format_option(
@@ -143,7 +142,7 @@ def check(paths: tuple[str, ...], directory: str, output_format: str, **options:
     help="Colour the text plan: auto when stdout is a terminal and NO_COLOR is not set.",
 )
 @click.option(
-    "--fail-on-disruptive", is_flag=True, help=f"Exit {EXIT_DISRUPTIVE} when anything is disruptive."
+    "--fail-on-disruptive", is_flag=True, help=f"Exit {R.EXIT_DISRUPTIVE} when anything is disruptive."
 )
 @click.option(
     "--max-chars",
@@ -152,7 +151,7 @@ def check(paths: tuple[str, ...], directory: str, output_format: str, **options:
     show_default=True,
     help="Markdown only: shorten the plan to fit (a GitHub comment holds 65536 characters); 0 for no limit.",
 )
-@_render_options
+@render_options
 def plan(
     base: str,
     head: str,
@@ -179,37 +178,36 @@ def plan(
     """
     if base == STDIN and head == STDIN:
         raise click.UsageError("only one of BASE and HEAD can be - (stdin)")
-    config = build_config(**options)
-    config.allow_empty = True  # a side without DPUDeployments is a real state: the first or last one
+    # A side without DPUDeployments is a real state: the first or the last one.
+    config = replace(build_config(**options), allow_empty=True)
     progress = on_terminal(sys.stderr)  # one counter: its second of silence is the whole command's
-    base_render, base_results, base_items = render_side(base, config, progress=relabel(progress, "base: "))
-    base_live = is_live([i.obj for i in base_items])
-    head_render, head_results, head_items = render_side(head, config, progress=relabel(progress, "head: "))
+    base_side = render_side(base, config, progress=relabel(progress, "base: "))
+    head_side = render_side(head, config, progress=relabel(progress, "head: "))
     # Errors of both sides; warnings only of HEAD (BASE's are already on the main branch).
-    report([r for r in base_results if r.severity == R.ERROR] + head_results)
-    failed = R.has_errors(base_results, strict=config.strict) or R.has_errors(
-        head_results, strict=config.strict
+    report([r for r in base_side.results if r.severity == R.ERROR] + head_side.results)
+    failed = R.has_errors(base_side.results, strict=config.strict) or R.has_errors(
+        head_side.results, strict=config.strict
     )
-    if failed or base_render is None or head_render is None:
+    if failed or base_side.docs is None or head_side.docs is None:
         raise SystemExit(R.EXIT_INPUT_ERROR)
     # HEAD as DPF's controller would render it with BASE live: BASE's revisions as the current ones.
-    dpf_render = pipeline.render_items(
-        pipeline.with_locks(head_items, [r.lock for r in base_render.revisions]),
+    as_dpf = pipeline.render(
+        pipeline.with_locks(head_side.items, [r.lock for r in base_side.revisions]),
         config,
         mode=pipeline.FINAL,
         progress=relabel(progress, "head, as DPF sees it: "),
     )
     result = plan_renders(
-        base_render.items,
-        head_render.items,
-        base_revisions=base_render.revisions,
-        head_revisions=head_render.revisions,
-        dpf_docs=dpf_render.items,
-        dpf_revisions=dpf_render.revisions,
-        base_is_live=base_live,
+        base_side.docs,
+        head_side.docs,
+        base_revisions=base_side.revisions,
+        head_revisions=head_side.revisions,
+        dpf_docs=as_dpf.objects(),
+        dpf_revisions=as_dpf.revisions,
+        base_is_live=base_side.live,
         base=base,
         head=head,
-        warnings=[r for r in head_results if r.severity == R.WARNING],
+        warnings=[r for r in head_side.results if r.severity == R.WARNING],
     )
     if output_format == "markdown":
         text = format_markdown(result, max_chars=max_chars)
@@ -219,7 +217,7 @@ def plan(
         text = format_text(result, color=use_color(color, sys.stdout))
     sys.stdout.write(text)
     if fail_on_disruptive and result.disruptive:
-        raise SystemExit(EXIT_DISRUPTIVE)
+        raise SystemExit(R.EXIT_DISRUPTIVE)
 
 
 def use_color(choice: str, stream: Any) -> bool:
@@ -233,29 +231,44 @@ def use_color(choice: str, stream: Any) -> bool:
     return bool(isatty is not None and isatty())
 
 
-def render_side(
-    spec: str, config: RenderConfig, *, progress: Progress | None = None
-) -> tuple[Render | None, list[Result], list[Item]]:
-    """One side of a plan, rendered as final manifests, and its inputs; None when they cannot be read."""
+class Side:
+    """One side of a plan: its inputs, its results, and (unless they could not be read) its output objects and
+    revisions; live objects from a cluster are compared as they are."""
+
+    __slots__ = ("docs", "items", "live", "results", "revisions")
+
+    def __init__(self, items: list[Item], results: list[Result]) -> None:
+        self.items = items
+        self.results = results
+        self.docs: list[Any] | None = None
+        self.revisions: list[DeploymentRevision] = []
+        self.live = False
+
+
+def render_side(spec: str, config: RenderConfig, *, progress: Progress | None = None) -> Side:
+    """One side of a plan, rendered as final manifests, and its inputs; no documents when they cannot be read."""
     items, found = read_input_set(spec, stdin=sys.stdin.buffer, confine=config.confined)
-    if R.has_errors(found):
-        return None, R.sort_results(found), items
-    if is_live([i.obj for i in items]):
+    if not R.has_errors(found) and is_live([i.obj for i in items]):
         # Objects from a cluster (`kubectl get -o yaml`): compared as they are, without what the server adds;
         # the DPF objects that are inputs, not output, are left out.
-        live = pipeline.Render()
-        live.items = [
+        side = Side(items, R.sort_results(found))
+        side.live = True
+        side.docs = [
             live_object(i.obj)
             for i in items
             if kind_of(i.obj) not in model.INPUT_KINDS
             or i.obj.get("kind") in ("BFB", "BlueFieldSoftware", "DPUFlavor", "DPUFlavorTemplate")
         ]
-        return live, R.sort_results(found), items
-    render = pipeline.render_items(items, config, mode=pipeline.FINAL, progress=progress)
-    return render, R.sort_results(found + render.results), items
+        return side
+    outcome = pipeline.execute(lambda: (items, found), config, mode=pipeline.FINAL, progress=progress)
+    side = Side(items, outcome.results)
+    if outcome.rendering is not None:
+        side.docs = outcome.rendering.objects()
+        side.revisions = outcome.rendering.revisions
+    return side
 
 
-@click.command(context_settings=_CONTEXT)
+@click.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option(
     "--mermaid",
@@ -263,7 +276,7 @@ def render_side(
     help="Print a Mermaid graph (fenced, for a PR description) instead of the tree.",
 )
 @_format_option(["text", "json"], f"text: the tree (or the graph with --mermaid); {JSON_HELP}")
-@_render_options
+@render_options
 def describe(paths: tuple[str, ...], mermaid: bool, output_format: str, **options: Any) -> None:
     """Show each DPUDeployment in PATH... as a tree: verdicts, DPUSets, DPUServices, interfaces, chain.
 
@@ -279,24 +292,21 @@ def describe(paths: tuple[str, ...], mermaid: bool, output_format: str, **option
     """
     if mermaid and output_format == "json":
         raise click.UsageError("--mermaid and --format json exclude each other")
-    config = build_config(**options)
-    config.allow_empty = True  # "no DPUDeployment" is a description, not a failure
-    items, found = read_paths(paths, stdin=sys.stdin.buffer, confine=config.confined)
-    if R.has_errors(found):
-        report(R.sort_results(found))
-        raise SystemExit(R.EXIT_INPUT_ERROR)
-    render = pipeline.render_items(items, config, mode=pipeline.FINAL, progress=on_terminal(sys.stderr))
-    results = R.sort_results(found + render.results)
-    views, others = describe_render(items, render, config.namespace)
+    # "No DPUDeployment" is a description, not a failure.
+    config = replace(build_config(**options), allow_empty=True)
+    outcome = execute_paths(paths, config, stdin=sys.stdin.buffer, progress=on_terminal(sys.stderr))
+    if outcome.rendering is None:
+        report(outcome.results)
+        raise SystemExit(outcome.code)
+    views, others = describe_render(outcome.rendering)
     if output_format == "json":
         text = dump(describe_document(views, others))
     else:
         text = format_mermaid(views) if mermaid else format_tree(views, others)
     sys.stdout.write(text)
-    report(results)
-    code = R.exit_code(results, strict=config.strict)
-    if code != R.EXIT_OK:
-        raise SystemExit(code)
+    report(outcome.results)
+    if outcome.code != R.EXIT_OK:
+        raise SystemExit(outcome.code)
 
 
 COMMANDS: list[click.Command] = [check, plan, describe]

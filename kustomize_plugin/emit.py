@@ -1,17 +1,17 @@
-"""Output order (SPEC §3.1): children grouped by DPUDeployment, in kind order, then by name; keys canonical.
+"""Output order, in one place: children grouped by DPUDeployment, in kind order, then by name; keys canonical.
 
 Generated objects start with apiVersion, kind, metadata, spec and have every map sorted below that, so
-their bytes depend on nothing but their content. Pass-through items keep their own key order. The emitter
-can write a child in this order straight from the built dict (`yamlio.dump_canonical` with `TOP_KEYS`);
-`canonical` makes the ordered copy for callers that want the objects themselves.
+their bytes depend on nothing but their content (docs/output-format.md). Pass-through items keep their own
+key order. The YAML writer (`yamldump`) writes a child in this order straight from the built dict, asking
+`canonical_keys` and `sort_keys` for the order; `canonical` makes the ordered copy for callers that want the
+objects themselves (the review tools) and for the rare child the writer leaves to PyYAML.
 """
 
 from __future__ import annotations
 
-from .yamlio import sort_keys
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from typing import Any
 
 KIND_ORDER = ("DPUSet", "DPUService", "DPUServiceInterface", "DPUServiceChain")
@@ -19,12 +19,32 @@ _KIND_RANK = {kind: i for i, kind in enumerate(KIND_ORDER)}
 TOP_KEYS = ("apiVersion", "kind", "metadata", "spec")
 
 
-def canonical(obj: dict[str, Any], top_keys: tuple[str, ...] = TOP_KEYS) -> dict[str, Any]:
-    """A new object: the top keys first, then the rest sorted; all nested maps sorted."""
-    out = {key: _sorted(obj[key]) for key in top_keys if key in obj}
-    for key in sort_keys(k for k in obj if k not in top_keys):
-        out[key] = _sorted(obj[key])
-    return out
+def sort_keys(keys: Iterable[Any]) -> list[Any]:
+    """Map keys in canonical order: sorted; keys of mixed types (rare, user data) by type, then value."""
+    try:
+        return sorted(keys)
+    except TypeError:
+        return sorted(keys, key=_mixed_key)
+
+
+def _mixed_key(key: Any) -> tuple[int, Any]:
+    if key is None:
+        return (0, 0)
+    if isinstance(key, (bool, int, float)):
+        return (1, key)
+    if isinstance(key, str):
+        return (2, key)
+    return (3, repr(key))
+
+
+def canonical_keys(obj: dict[Any, Any]) -> list[Any]:
+    """The keys of a generated object in output order: `TOP_KEYS` first, the rest sorted."""
+    return [*(k for k in TOP_KEYS if k in obj), *sort_keys(k for k in obj if k not in TOP_KEYS)]
+
+
+def canonical(obj: dict[str, Any]) -> dict[str, Any]:
+    """A new object in canonical key order: the top keys first, then the rest sorted; all nested maps sorted."""
+    return {key: _sorted(obj[key]) for key in canonical_keys(obj)}
 
 
 def _sorted(value: Any) -> Any:

@@ -19,19 +19,7 @@ from __future__ import annotations
 
 import math
 
-# The built-in SHA-256 (3.11: _sha256, 3.12+: _sha2), as naming.py takes it: hashlib would load OpenSSL.
-try:
-    from _sha256 import sha256  # type: ignore[import-not-found]
-except ImportError:  # pragma: no cover - other Python versions and builds
-    try:
-        from _sha2 import sha256  # type: ignore[import-not-found]
-    except ImportError:
-        from hashlib import sha256
-
-try:  # json's C string escaper, without importing json (~1 ms of start-up)
-    from _json import encode_basestring as _escape
-except ImportError:  # pragma: no cover - Python builds without the accelerator
-    from json.encoder import py_encode_basestring as _escape
+from .speedups import json_string, sha256
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -76,7 +64,7 @@ def go_string(text: str) -> str:
     json's escaper and Go's agree on the rest (short forms for `\\b \\f \\n \\r \\t` since Go 1.22, `\\u00XX`
     in lower case for other controls, everything else as UTF-8).
     """
-    out: str = _escape(text)
+    out: str = json_string(text)
     if "<" in text or ">" in text or "&" in text or "\u2028" in text or "\u2029" in text:
         out = (
             out.replace("<", "\\u003c")

@@ -1,5 +1,5 @@
 """Render one string of a DPUServiceConfiguration's helm values as the small, safe subset of Go text/template
-that SPEC §2.4 allows: field chains, ``index`` with string-literal keys, parentheses, string literals,
+that dpf-render accepts (docs/checks.md; DPF renders with `internal/dpuservice/templates/templates.go`): field chains, ``index`` with string-literal keys, parentheses, string literals,
 comments and ``{{-``/``-}}`` trim markers, with Go's lexing rules (custom delimiters, missingkey=error);
 every other construct is a TemplateError that names it, and evaluation only ever looks up str keys in dicts.
 """

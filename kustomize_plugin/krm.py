@@ -14,11 +14,11 @@ import os
 import sys
 
 from . import config as config_mod
-from . import emit, pipeline, yamlio
+from . import pipeline, yamldump, yamlload
 from . import results as R
-from .inputs import Item, kind_of
+from .index import Item, kind_of
 from .output import utf8, write_whole
-from .sources import items_from_text, object_problem, read_capped, read_paths
+from .read import items_from_text, object_problem, read_capped, read_paths
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -45,12 +45,12 @@ class Request:
         self.results: list[Result] = []
 
 
-def parse_request(data: bytes, *, max_bytes: int = yamlio.DEFAULT_MAX_BYTES) -> Request:
+def parse_request(data: bytes, *, max_bytes: int = yamlload.DEFAULT_MAX_BYTES) -> Request:
     request = Request()
     try:
-        text = yamlio.decode(data, source="<stdin>", max_bytes=max_bytes)
-        docs = yamlio.load_documents(text, source="<stdin>", max_bytes=max_bytes)
-    except yamlio.YAMLInputError as exc:
+        text = yamlload.decode(data, source="<stdin>", max_bytes=max_bytes)
+        docs = yamlload.load_documents(text, source="<stdin>", max_bytes=max_bytes)
+    except yamlload.YAMLInputError as exc:
         where = f"line {exc.line}: " if exc.line is not None else ""
         request.results.append(R.error(f"<stdin>: {where}{exc.message}", condition=None))
         return request
@@ -98,9 +98,10 @@ def _ref_of(obj: Any) -> R.ResourceRef | None:
     return R.ResourceRef.of(obj) if isinstance(obj, dict) else None
 
 
-def resource_list(items: list[Any], results: list[Result], function_config: Any = None) -> dict[str, Any]:
-    """The output ResourceList; the functionConfig is echoed back, as kyaml does, so a rerun sees the same options."""
-    out: dict[str, Any] = {"apiVersion": RESOURCE_LIST_VERSIONS[0], "kind": RESOURCE_LIST, "items": items}
+def after_items(results: list[Result], function_config: Any = None) -> dict[str, Any]:
+    """The output ResourceList's entries after `items`: the functionConfig, echoed back as kyaml does (a rerun
+    sees the same options), and the results."""
+    out: dict[str, Any] = {}
     if function_config is not None:
         out["functionConfig"] = function_config
     if results:
@@ -109,7 +110,7 @@ def resource_list(items: list[Any], results: list[Result], function_config: Any 
 
 
 def load_generator_files(
-    config: RenderConfig, *, base: str, max_bytes: int = yamlio.DEFAULT_MAX_BYTES
+    config: RenderConfig, *, base: str, max_bytes: int = yamlload.DEFAULT_MAX_BYTES
 ) -> tuple[list[Item], list[Result]]:
     """Generator mode: kustomize passes only the functionConfig, so inputs come from `spec.files`.
 
@@ -158,25 +159,22 @@ def _outside(given: str, path: str, root: str) -> str | None:
     return "is outside the kustomization folder"
 
 
-class Outcome:
-    """The function's decision: the plan to write (when it succeeded), the results and the exit code."""
-
-    __slots__ = ("code", "plan", "results")
-
-    def __init__(self, plan: pipeline.Plan | None, results: list[Result], code: int) -> None:
-        self.plan = plan
-        self.results = results
-        self.code = code
-
-
-def decide(request: Request, *, cwd: str, max_bytes: int = yamlio.DEFAULT_MAX_BYTES) -> Outcome:
+def decide(request: Request, *, cwd: str, max_bytes: int = yamlload.DEFAULT_MAX_BYTES) -> pipeline.Outcome:
     """Every check and result of the function; the children are built later, while they are written."""
     config, found = config_mod.from_function_config(request.function_config)
+    mode = pipeline.KRM if request.resource_list else pipeline.FINAL
+    return pipeline.execute(lambda: _inputs(request, config, found, cwd, max_bytes), config, mode=mode)
+
+
+def _inputs(
+    request: Request, config: RenderConfig, found: list[Result], cwd: str, max_bytes: int
+) -> tuple[list[Item], list[Result]]:
+    """The items to render (with the generator files, in generator mode) and every problem found so far."""
     results = request.results + found
     items = request.items
     if config.files:
-        extra, found = load_generator_files(config, base=cwd, max_bytes=max_bytes)
-        results += found
+        extra, more = load_generator_files(config, base=cwd, max_bytes=max_bytes)
+        results += more
         # kustomize's generator mode also sends the functionConfig as an item, with index and id annotations of
         # its own, so it never equals the functionConfig. It passes through like any foreign item (it is
         # local-config, kustomize drops it). Never drop it: under kpt the same object is the package's config
@@ -191,41 +189,34 @@ def decide(request: Request, *, cwd: str, max_bytes: int = yamlio.DEFAULT_MAX_BY
                 "no inputs: list the DPF files under spec.files, or list dpf-render under transformers: instead"
             )
         )
-    if R.has_errors(results):
-        return Outcome(None, R.sort_results(results), R.EXIT_INPUT_ERROR)
-    mode = pipeline.KRM if request.resource_list else pipeline.FINAL
-    planned = pipeline.plan(items, config, mode=mode)
-    results = R.sort_results(results + planned.results)
-    code = R.exit_code(results, strict=config.strict)
-    return Outcome(planned if code == R.EXIT_OK else None, results, code)
+    return items, results
 
 
-def process(
-    request: Request, *, cwd: str, max_bytes: int = yamlio.DEFAULT_MAX_BYTES
-) -> tuple[list[Any], list[Result], int]:
-    """The function itself: (output items, results, exit code); the input items when it failed."""
-    outcome = decide(request, cwd=cwd, max_bytes=max_bytes)
-    if outcome.plan is None:
-        return [i.obj for i in request.items], outcome.results, outcome.code
-    return outcome.plan.materialise(), outcome.results, outcome.code
-
-
-def render_output(request: Request, outcome: Outcome) -> str:
+def render_output(request: Request, outcome: pipeline.Outcome) -> str:
     """What goes to stdout: a ResourceList (always, in KRM mode), else the stream (only on success)."""
     return "".join(output_pieces(request, outcome))
 
 
-def output_pieces(request: Request, outcome: Outcome) -> list[str]:
-    """`render_output` in pieces, one or a few per object, to write without joining them all in memory."""
-    planned = outcome.plan
-    if request.resource_list:
-        items: Any = [i.obj for i in request.items]
-        if planned is not None:
-            items = yamlio.Generated(planned.documents, emit.TOP_KEYS)
-        return yamlio.dump_document_pieces(resource_list(items, outcome.results, request.function_config))
-    if planned is None:
-        return []
-    return list(yamlio.dump_generated_stream(planned.documents(), emit.TOP_KEYS))
+def output_pieces(request: Request, outcome: pipeline.Outcome) -> list[str]:
+    """`render_output` in pieces, one or a few per object, to write without joining them all in memory.
+
+    The children of one DPUDeployment at a time are built here, while the ResourceList's items are written
+    one by one: a fleet's output is held only as text.
+    """
+    rendering = outcome.rendering if outcome.code == R.EXIT_OK else None
+    if not request.resource_list:
+        return [] if rendering is None else list(yamldump.stream_pieces(rendering.documents()))
+    writer = yamldump.DocumentWriter()
+    writer.entries({"apiVersion": RESOURCE_LIST_VERSIONS[0], "kind": RESOURCE_LIST})
+    writer.start_list("items")
+    if rendering is None:
+        for item in request.items:
+            writer.item(item.obj)
+    else:
+        for obj, generated in rendering.documents():
+            writer.item(obj, generated=generated)
+    writer.entries(after_items(outcome.results, request.function_config))
+    return writer.pieces()
 
 
 def main(stdin: BinaryIO | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
@@ -233,7 +224,7 @@ def main(stdin: BinaryIO | None = None, stdout: TextIO | None = None, stderr: Te
     stdout = stdout if stdout is not None else utf8(sys.stdout)
     stderr = stderr if stderr is not None else utf8(sys.stderr)
     try:
-        max_bytes = yamlio.max_input_bytes()
+        max_bytes = yamlload.max_input_bytes()
     except ValueError as exc:
         stderr.write(R.printable(f"dpf-render: {exc}") + "\n")
         return R.EXIT_USAGE
@@ -245,4 +236,4 @@ def main(stdin: BinaryIO | None = None, stdout: TextIO | None = None, stderr: Te
     return outcome.code
 
 
-__all__ = ["decide", "items_from_text", "main", "parse_request", "process", "render_output", "resource_list"]
+__all__ = ["decide", "items_from_text", "main", "parse_request", "render_output"]

@@ -5,8 +5,9 @@ plugins: kustomize finds the executable by the config's group/version/kind under
 with the path of a temporary file holding the config object as argv[1] (the same YAML also in
 `KUSTOMIZE_PLUGIN_CONFIG_STRING`), the kustomization directory as cwd, every resource so far on stdin as a plain
 YAML stream for a transformer and nothing for a generator. It reads the replacement set from stdout and shows
-stderr only when the exit code is not 0. The render has the KRM function's semantics (SPEC §2.8): consumed inputs
-stay, marked local-config, and kustomize drops them at the end of the build.
+stderr only when the exit code is not 0. The render has the KRM function's semantics: the inputs a DPUDeployment
+consumed (it, its templates and configurations) stay, marked `config.kubernetes.io/local-config`, and
+kustomize drops them at the end of the build (pipeline.KRM).
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ import os
 import sys
 
 from . import config as config_mod
-from . import krm, yamlio
+from . import krm, yamldump, yamlload
 from . import results as R
 from .output import utf8, write_whole
-from .sources import read_capped
+from .read import read_capped
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ def main(
     stderr = stderr if stderr is not None else utf8(sys.stderr)
     environ = environ if environ is not None else os.environ
     try:
-        max_bytes = yamlio.max_input_bytes(environ)
+        max_bytes = yamlload.max_input_bytes(environ)
     except ValueError as exc:
         stderr.write(R.printable(f"dpf-render: {exc}") + "\n")
         return R.EXIT_USAGE
@@ -65,14 +66,13 @@ def main(
         stderr.write(R.printable(f"dpf-render: {exc}") + "\n")
         return R.EXIT_USAGE
     request.function_config = function_config
-    request.resource_list = True  # KRM semantics (SPEC §2.8), written back below as a plain stream
-    output, results, code = krm.process(
-        request, cwd=cwd if cwd is not None else os.getcwd(), max_bytes=max_bytes
-    )
-    write_whole(stderr, R.stderr_lines(results))
-    if code == R.EXIT_OK:
-        write_whole(stdout, yamlio.dump_stream(output))
-    return code
+    # KRM semantics (consumed inputs kept as local-config), written back below as a plain stream.
+    request.resource_list = True
+    outcome = krm.decide(request, cwd=cwd if cwd is not None else os.getcwd(), max_bytes=max_bytes)
+    write_whole(stderr, R.stderr_lines(outcome.results))
+    if outcome.code == R.EXIT_OK and outcome.rendering is not None:
+        write_whole(stdout, list(yamldump.stream_pieces(outcome.rendering.documents())))
+    return outcome.code
 
 
 def read_config(args: Sequence[str], environ: Mapping[str, str]) -> Any:
@@ -84,8 +84,8 @@ def read_config(args: Sequence[str], environ: Mapping[str, str]) -> Any:
         )
     source, text = _config_text(args[0] if args else None, environ)
     try:
-        docs = [d for d in yamlio.load_documents(text, source=source) if d is not None]
-    except yamlio.YAMLInputError as exc:
+        docs = [d for d in yamlload.load_documents(text, source=source) if d is not None]
+    except yamlload.YAMLInputError as exc:
         where = f" line {exc.line}:" if exc.line is not None else ""
         raise UsageError(f"{source}:{where} {exc.message}") from None
     if len(docs) != 1 or not isinstance(docs[0], dict):
@@ -104,8 +104,8 @@ def _config_text(path: str | None, environ: Mapping[str, str]) -> tuple[str, str
     if path is not None:
         try:
             with open(path, "rb") as handle:
-                return path, yamlio.decode(handle.read(yamlio.DEFAULT_MAX_BYTES + 1), source=path)
-        except (OSError, yamlio.YAMLInputError) as exc:
+                return path, yamlload.decode(handle.read(yamlload.DEFAULT_MAX_BYTES + 1), source=path)
+        except (OSError, yamlload.YAMLInputError) as exc:
             if not environ.get(CONFIG_ENV):
                 message = exc.strerror if isinstance(exc, OSError) else exc.message
                 raise UsageError(f"{path}: {message}") from None

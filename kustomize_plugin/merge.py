@@ -1,10 +1,12 @@
-"""Helm's coalesce of DPUServiceConfiguration values over DPUServiceTemplate values (SPEC §2.5).
+"""Helm's coalesce of DPUServiceConfiguration values over DPUServiceTemplate values.
+
+DPF: `internal/dpuservice/utils/mergemaps.go`, copied from Helm's `pkg/chartutil/coalesce.go`.
 
 DPF's `MergeMaps(config, template)` is Helm's `coalesceTablesFullKey` with merge=true: maps merge
 recursively, the configuration wins everywhere else (lists and scalars replace whole, a map on one side and
 a scalar on the other keeps the configuration's, an explicit null stays). This is a dozen lines, so it is
 written here rather than configured on deepmerge, whose import alone costs a third of the KRM function's
-start-up budget (issue 6); the tests check it against a deepmerge Merger set up the same way.
+start-up budget (docs/install.md has the cold-start figures); the tests check it against a deepmerge Merger set up the same way.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Typed, read-only views of the five input kinds, built from raw objects, with DPF's older shapes normalised.
 
 The readers take objects that `validate/schema.py` has already accepted: every type, required field and CEL
-rule of the CRDs is checked there, once, so these only read and normalise. Shape normalisation of SPEC §1.2
-(the old `serviceChains` list, deprecated selectors, missing nodeEffect or dpuSetStrategy) lives here, so
+rule of the CRDs is checked there, once, so these only read and normalise. Normalising DPF's older shapes
+(docs/checks.md, "Older shapes and defaults": the old `serviceChains` list, deprecated selectors, missing nodeEffect or dpuSetStrategy) lives here, so
 nothing downstream sees more than one shape; `read_deployment` warns which default replaced a missing field.
 """
 
@@ -57,6 +57,16 @@ _TYPE_NAMES = {
     int: "an integer",
     float: "a number",
 }
+
+
+def quote(value: Any) -> str:
+    """A value as the API server quotes it in a message: JSON (`"text"`, `12345`, `true`, `null`)."""
+    import json  # messages only: importing json costs ~1 ms of the KRM function's start-up
+
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return repr(value)
 
 
 def type_name(value: object) -> str:
@@ -196,7 +206,7 @@ def read_deployment(source: Source) -> tuple[Deployment, list[Result]]:
         d.services[key] = ServiceSpec(key, value["serviceTemplate"], value["serviceConfiguration"], depends)
     chains = spec.get("serviceChains")
     if isinstance(chains, list):
-        # DPF v24.10/v25.1 wrote the switches directly under serviceChains (SPEC §1.2).
+        # DPF v24.10/v25.1 wrote the switches directly under serviceChains (docs/checks.md, older shapes).
         d.switches = _normalise_switches(chains)
     elif isinstance(chains, dict):
         d.switches = _normalise_switches(chains["switches"])
@@ -217,7 +227,7 @@ def _read_dpus(d: Deployment, dpus: Mapping[str, Any], warnings: list[Result]) -
         d.flavor, d.flavor_kind = dpus["flavorTemplate"], FLAVOR_TEMPLATE
     d.secure_boot = dpus.get("secureBoot")
     d.astra_enabled = dpus.get("astraEnabled")
-    # Absent or null (which the API server prunes): DPF's older versions defaulted these (SPEC §1.2).
+    # Absent or null (which the API server prunes): DPF's older versions defaulted these (docs/checks.md).
     if dpus.get("nodeEffect") is None:
         warnings.append(
             _warning(
@@ -360,7 +370,8 @@ class Configuration:
         self.delimiters_annotation: str | None = None
 
     def digest_spec(self, values: Any) -> dict[str, Any]:
-        """The spec as written, with rendered values and without the upgrade policy (SPEC §2.6)."""
+        """The spec as written, with rendered values and without the upgrade policy: what the service digest
+        covers (docs/digests.md)."""
         spec = {k: v for k, v in self.spec.items() if k not in ("upgradePolicy", "nodeEffect")}
         if values is not self.values:
             service_configuration = dict(spec["serviceConfiguration"])
@@ -383,7 +394,7 @@ def read_configuration(source: Source) -> Configuration:
         for item in spec.get("interfaces") or []
     ]
     apply = _map(spec, "upgradePolicy").get("applyNodeEffect")
-    # Older DPF wrote `spec.nodeEffect: true` for what is now `upgradePolicy.applyNodeEffect` (SPEC §1.2).
+    # Older DPF wrote `spec.nodeEffect: true` for what is now `upgradePolicy.applyNodeEffect` (docs/checks.md).
     if apply is None:
         apply = spec.get("nodeEffect")
     c.apply_node_effect = True if apply is None else apply
@@ -469,3 +480,22 @@ def _condition_false(status: Mapping[str, Any], condition_type: str) -> bool:
         isinstance(c, dict) and c.get("type") == condition_type and c.get("status") == "False"
         for c in conditions
     )
+
+
+class Resolved:
+    """The objects one DPUDeployment consumes, all found and checked (validate/prerequisites.py): what its
+    expansion needs."""
+
+    __slots__ = ("bfb", "configurations", "flavor", "templates")
+
+    def __init__(
+        self,
+        bfb: Bfb,
+        flavor: Flavor,
+        templates: dict[str, Template],
+        configurations: dict[str, Configuration],
+    ) -> None:
+        self.bfb = bfb
+        self.flavor = flavor
+        self.templates = templates
+        self.configurations = configurations

@@ -1,4 +1,6 @@
-"""Every digest, suffix, name, label key and serviceID of the rendered children (SPEC §2.6), in one place.
+"""Every digest, suffix, name, label key and serviceID of the rendered children, in one place.
+
+docs/revisions.md says which change renames what; docs/digests.md how DPF's own digests are reproduced.
 
 DPF's controller names new revisions with random 5-character suffixes; offline we derive the same shape of
 suffix from a hash of what identifies the object, so the same inputs give the same names on every machine.
@@ -10,15 +12,7 @@ from __future__ import annotations
 
 import math
 
-# The built-in SHA-256 (3.11: _sha256, 3.12+: _sha2), the same digest as hashlib's: importing hashlib
-# loads OpenSSL, ~2.5 ms of the KRM function's start-up. Neither module has type stubs.
-try:
-    from _sha256 import sha256  # type: ignore[import-not-found]
-except ImportError:  # pragma: no cover - other Python versions and builds
-    try:
-        from _sha2 import sha256  # type: ignore[import-not-found]
-    except ImportError:
-        from hashlib import sha256
+from .speedups import canonical_json, sha256
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -59,28 +53,6 @@ def _is_label_value(value: str) -> bool:
     return not value or (value[0] in _ALNUM and value[-1] in _ALNUM and _LABEL_CHARS.issuperset(value))
 
 
-def _not_json(value: Any) -> Any:
-    raise TypeError(f"{type(value).__name__} is not JSON data")
-
-
-try:  # json's own C encoder, configured as json.dumps below would; importing json costs ~1 ms of start-up
-    from _json import encode_basestring as _encode_string
-    from _json import make_encoder as _make_encoder
-
-    # markers=None: no cycle check (loaded YAML has no cycles; the loader refuses recursive aliases).
-    _ENCODE: Any = _make_encoder(None, _not_json, _encode_string, None, ":", ",", True, False, True)
-
-    def _json(value: Any) -> str:
-        return "".join(_ENCODE(value, 0))
-
-except ImportError:  # pragma: no cover - Python builds without the accelerator
-
-    def _json(value: Any) -> str:
-        import json
-
-        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
 def canon(value: Any) -> str:
     """Canonical JSON: sorted keys, no spaces, UTF-8 kept (kustomize's hasher does the same).
 
@@ -88,9 +60,9 @@ def canon(value: Any) -> str:
     keys mix types (which json cannot sort) is hashed with its keys as the strings JSON writes for them.
     """
     try:
-        return _json(value)
+        return canonical_json(value)
     except TypeError:
-        return _json(_string_keys(value))
+        return canonical_json(_string_keys(value))
 
 
 def _string_keys(value: Any) -> Any:
@@ -106,7 +78,7 @@ def _json_key(key: Any) -> str:
         return key
     if isinstance(key, float) and math.isfinite(key):
         return repr(key)
-    return _json(key)  # null, true, false, integers, NaN, Infinity as json writes them
+    return canonical_json(key)  # null, true, false, integers, NaN, Infinity as json writes them
 
 
 def digest(*parts: Any) -> str:

@@ -9,12 +9,12 @@ start-up).
 
 from __future__ import annotations
 
-import _signal  # type: ignore[import-not-found]  # `signal` without its enums: 0.5 ms less start-up
 import sys
 
-from . import emit, pipeline, yamlio
+from . import pipeline, yamldump, yamlload
 from . import results as R
-from .sources import read_paths
+from .read import read_paths
+from .speedups import signals
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -22,42 +22,42 @@ if TYPE_CHECKING:
     from typing import Any, BinaryIO, TextIO
 
     from .config import RenderConfig
+    from .index import Item
     from .progress import Progress
     from .results import Result
 
 _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 _PART_CHARS = _ALNUM | {"-", "_", "."}
-_HELD_SIGNALS = frozenset({_signal.SIGTERM, _signal.SIGINT, _signal.SIGHUP})
+_HELD_SIGNALS = frozenset({signals.SIGTERM, signals.SIGINT, signals.SIGHUP})
 
 
 class OutputError(Exception):
     """The render cannot be written as files (an unsafe or colliding name)."""
 
 
-def plan_paths(
+def execute_paths(
     paths: Sequence[str],
     config: RenderConfig,
     *,
     stdin: BinaryIO | None = None,
     progress: Progress | None = None,
-) -> tuple[pipeline.Plan | None, list[Result], int]:
-    """Read files, folders or `-` and plan their final manifests: (the plan, or None on errors; results; exit code)."""
+) -> pipeline.Outcome:
+    """`pipeline.execute` of files, folders or `-` (stdin) as final manifests: what `render`, `check`, `lock` and
+    `describe` run. An unreadable DPF_RENDER_MAX_INPUT_BYTES is a usage error (exit 2), before any reading."""
     try:
-        max_bytes = yamlio.max_input_bytes()
+        max_bytes = yamlload.max_input_bytes()
     except ValueError as exc:  # the environment, not the inputs: a usage error
-        return None, [R.error(str(exc), condition=None)], R.EXIT_USAGE
-    items, found = read_paths(
-        paths,
-        stdin=stdin if stdin is not None else sys.stdin.buffer,
-        max_bytes=max_bytes,
-        confine=config.confined,
-    )
-    if R.has_errors(found):
-        return None, R.sort_results(found), R.EXIT_INPUT_ERROR
-    planned = pipeline.plan(items, config, mode=pipeline.FINAL, progress=progress)
-    results = R.sort_results(found + planned.results)
-    code = R.exit_code(results, strict=config.strict)
-    return (planned if code == R.EXIT_OK else None), results, code
+        return pipeline.Outcome([], None, [R.error(str(exc), condition=None)], R.EXIT_USAGE)
+
+    def read() -> tuple[list[Item], list[Result]]:
+        return read_paths(
+            paths,
+            stdin=stdin if stdin is not None else sys.stdin.buffer,
+            max_bytes=max_bytes,
+            confine=config.confined,
+        )
+
+    return pipeline.execute(read, config, mode=pipeline.FINAL, progress=progress)
 
 
 def render_command(
@@ -84,15 +84,15 @@ def render_command(
         except outdir.RefusedError as exc:
             write_whole(stderr, R.printable(f"error: {exc}") + "\n")
             return R.EXIT_USAGE
-    planned, results, code = plan_paths(paths, config, stdin=stdin, progress=_progress(stderr))
-    write_whole(stderr, R.stderr_lines(results))
-    if planned is None:
-        return code
+    outcome = execute_paths(paths, config, stdin=stdin, progress=_progress(stderr))
+    write_whole(stderr, R.stderr_lines(outcome.results))
+    if outcome.code != R.EXIT_OK or outcome.rendering is None:
+        return outcome.code
     if output_dir is None:
-        write_whole(stdout, list(yamlio.dump_generated_stream(planned.documents(), emit.TOP_KEYS)))
+        write_whole(stdout, list(yamldump.stream_pieces(outcome.rendering.documents())))
         return R.EXIT_OK
     try:
-        notes = outdir.replace_folder(output_dir, _plan_generated(planned.documents()), inputs=paths)
+        notes = outdir.replace_folder(output_dir, file_contents(outcome.rendering.documents()), inputs=paths)
     except OutputError as exc:
         write_whole(stderr, R.printable(f"error: {exc}") + "\n")
         return R.EXIT_INPUT_ERROR
@@ -127,7 +127,7 @@ def write_whole(stream: TextIO, text: str | list[str]) -> None:
     dpf-render gets the whole output or nothing, never half of it (a held signal takes effect right after)."""
     if not text:
         return
-    previous = _signal.pthread_sigmask(_signal.SIG_BLOCK, _HELD_SIGNALS)
+    previous = signals.pthread_sigmask(signals.SIG_BLOCK, _HELD_SIGNALS)
     try:
         if isinstance(text, str):
             stream.write(text)
@@ -135,7 +135,7 @@ def write_whole(stream: TextIO, text: str | list[str]) -> None:
             stream.writelines(text)
         stream.flush()
     finally:
-        _signal.pthread_sigmask(_signal.SIG_SETMASK, previous)
+        signals.pthread_sigmask(signals.SIG_SETMASK, previous)
 
 
 def relative_path(obj: dict[str, Any]) -> str:
@@ -158,17 +158,13 @@ def _is_safe_part(part: object) -> bool:
     return isinstance(part, str) and bool(part) and part[0] in _ALNUM and _PART_CHARS.issuperset(part)
 
 
-def plan_files(docs: list[Any]) -> dict[str, str]:
-    """Relative path → content, refusing two objects at one path."""
-    return _plan_generated((doc, False) for doc in docs)
-
-
-def _plan_generated(documents: Iterable[tuple[Any, bool]]) -> dict[str, str]:
-    """`plan_files` of (object, generated?) pairs; generated objects are written in canonical key order."""
+def file_contents(documents: Iterable[tuple[Any, bool]]) -> dict[str, str]:
+    """Relative path → content of (object, generated?) pairs, a generated object in canonical key order;
+    refusing two objects at one path."""
     files: dict[str, str] = {}
     for doc, generated in documents:
         path = relative_path(doc)
         if path in files:
             raise OutputError(f"two objects would be written to {path}")
-        files[path] = yamlio.dump_canonical(doc, emit.TOP_KEYS) if generated else yamlio.dump_document(doc)
+        files[path] = yamldump.dump_canonical(doc) if generated else yamldump.dump_document(doc)
     return files

@@ -1,10 +1,13 @@
-"""`run(items, config, mode) -> (items, results)`: index → validate → plan revisions → build → order.
+"""The main path: `render(items, config, mode=...)` gives one `Rendering`; `execute(read, config, ...)` gives
+one `Outcome`, and is what every adapter (KRM function, legacy plugin, Argo CD plugin, CLI commands) runs.
 
-The only entry the adapters (KRM function, CLI, Argo CD plugin) call. Pure: no stdio, environment, clock or
-filesystem. Every problem is collected as a result; a DPUDeployment with an error emits nothing, and the
-caller decides from the results whether anything is written at all. `plan` does the same work but leaves
-the children to be built one DPUDeployment at a time while they are written (a fleet's memory then stays at
-the size of its output text).
+`render` goes index → validate → derive revisions → check the children, and returns a `Rendering`: every
+result, each DPUDeployment's revision, the inputs that stay in the output, the input index. Every problem is
+collected as a result; a DPUDeployment with an error emits nothing. The children are not kept: the writer
+iterates `Rendering.documents()`, which builds them one DPUDeployment at a time while they are written, so a
+fleet's memory stays at the size of its output text; `objects()` is the materialised list the review tools
+compare. `execute` runs read (the adapter's own callable) → read errors stop → render → sort the results →
+exit code. Pure: no stdio, environment, clock or filesystem here; only the adapter's `read` touches them.
 """
 
 from __future__ import annotations
@@ -17,9 +20,9 @@ from .expand.chain import generate_chain
 from .expand.dpuservice import generate_dpuservice
 from .expand.dpuset import generate_dpuset
 from .expand.interface import generate_interface
-from .expand.revisions import plan_revisions
+from .expand.revisions import derive_revision
 from .expand.syncwaves import CHILD_OPTIONS, PREREQUISITE_OPTIONS, PREREQUISITE_WAVE, annotate, child_waves
-from .inputs import Item, index_inputs, kind_of
+from .index import Item, index_inputs, kind_of, read_views
 from .lock import API_VERSION as LOCK_API_VERSION
 from .lock import KIND as LOCK_KIND
 from .lock import lock_changes
@@ -30,116 +33,121 @@ from .validate.collisions import find_collisions
 from .validate.dependencies import order_services
 from .validate.fitting import check_fitting
 from .validate.prerequisites import not_checked, resolve
+from .validate.schema import check_input
 from .validate.templating import check_templates
 from .validate.versions import check_versions
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
     from typing import Any
 
     from .config import RenderConfig
     from .expand.revisions import DeploymentRevision
-    from .inputs import Inputs
+    from .index import Inputs
     from .lock import DeploymentLock
     from .progress import Progress
     from .results import Result
 
-FINAL = "final"  # manifests to apply: consumed inputs dropped (SPEC §2.8)
+    # What an adapter reads: the input items, and every problem found while reading them.
+    Read = Callable[[], tuple[list[Item], list[Result]]]
+
+FINAL = "final"  # manifests to apply: consumed inputs dropped (docs/output-format.md)
 KRM = "krm"  # kustomize/kpt: consumed inputs kept, marked local-config
 
 LOCAL_CONFIG = "config.kubernetes.io/local-config"
 CHILD_KINDS = frozenset(emit.KIND_ORDER)
 
 
-class Render:
-    """What one run produced: the output items, the results, and per DPUDeployment its revision."""
+class Rendering:
+    """One render: its results, each rendered DPUDeployment's revision, the inputs that stay in the output (in
+    input order), the input index, the options and the mode; the children on demand (`documents`)."""
 
-    __slots__ = ("children", "items", "results", "revisions")
+    __slots__ = ("children", "config", "index", "kept", "mode", "progress", "results", "revisions")
 
-    def __init__(self) -> None:
-        self.items: list[Any] = []
-        self.results: list[Result] = []
-        self.revisions: list[DeploymentRevision] = []
-        self.children = 0
-
-
-class Plan:
-    """A render decided but not yet built: results, revisions and the kept inputs; children built on demand.
-
-    Building and emitting the children of one DPUDeployment at a time keeps a fleet's memory at the size of
-    its output text, and lets the emitter write them in canonical order without sorted copies.
-    """
-
-    __slots__ = ("children", "config", "kept", "progress", "results", "revisions")
-
-    def __init__(self, config: RenderConfig) -> None:
+    def __init__(self, config: RenderConfig, mode: str, index: Inputs) -> None:
         self.config = config
-        self.kept: list[Any] = []  # the input items that stay, in input order
+        self.mode = mode
+        self.index = index
+        self.kept: list[Any] = []
         self.results: list[Result] = []
         self.revisions: list[DeploymentRevision] = []
-        self.children = 0
+        self.children = 0  # how many objects `documents` builds
         self.progress: Progress | None = None  # the CLI's counter on a terminal
 
-    def generated(self) -> Iterator[dict[str, Any]]:
-        """Every child, in output order, as built (keys not yet canonical: see `emit.canonical`)."""
+    def documents(self) -> Iterator[tuple[Any, bool]]:
+        """The output in order, as (object, generated?) pairs: the kept inputs, then the children of each
+        DPUDeployment, built one DPUDeployment at a time as they are asked for. A generated object's keys are
+        as built: the writer puts them in canonical order (`emit.canonical`)."""
+        for obj in self.kept:
+            yield obj, False
         progress = self.progress
         if progress is not None:
             progress.start("building", len(self.revisions))
         for revision in self.revisions:
             if progress is not None:
                 progress.step()
-            yield from raw_children(revision, self.config)
+            for child in build_children(revision, self.config):
+                yield child, True
 
-    def materialise(self) -> list[Any]:
-        """The whole output as objects: the kept inputs, then every child in canonical key order."""
-        return self.kept + [emit.canonical(c) for c in self.generated()]
-
-    def documents(self) -> Iterator[tuple[Any, bool]]:
-        """The output in order, as (object, generated?) pairs; generated objects still need canonical order."""
-        for obj in self.kept:
-            yield obj, False
-        for child in self.generated():
-            yield child, True
+    def objects(self) -> list[Any]:
+        """The whole output as objects, children in canonical key order: what the review tools compare."""
+        return [emit.canonical(obj) if generated else obj for obj, generated in self.documents()]
 
 
-def run(items: list[Item], config: RenderConfig, *, mode: str = FINAL) -> tuple[list[Any], list[Result]]:
-    render = render_items(items, config, mode=mode)
-    return render.items, render.results
+class Outcome:
+    """What `execute` decided: the items read, the rendering (None when the inputs could not be read), the
+    sorted results and the exit code. The adapter writes the output only when the code is 0."""
+
+    __slots__ = ("code", "items", "rendering", "results")
+
+    def __init__(
+        self, items: list[Item], rendering: Rendering | None, results: list[Result], code: int
+    ) -> None:
+        self.items = items
+        self.rendering = rendering
+        self.results = results
+        self.code = code
 
 
-def render_items(
-    items: list[Item], config: RenderConfig, *, mode: str = FINAL, progress: Progress | None = None
-) -> Render:
-    planned = plan(items, config, mode=mode, progress=progress)
-    out = Render()
-    out.results = planned.results
-    out.revisions = planned.revisions
-    out.children = planned.children
-    out.items = planned.materialise()
-    return out
+def execute(read: Read, config: RenderConfig, *, mode: str, progress: Progress | None = None) -> Outcome:
+    """read → read errors stop → render → sort the results → exit code (`strict` makes warnings fail)."""
+    items, results = read()
+    if R.has_errors(results):
+        return Outcome(items, None, R.sort_results(results), R.EXIT_INPUT_ERROR)
+    rendering = render(items, config, mode=mode, progress=progress)
+    results = R.sort_results(results + rendering.results)
+    return Outcome(items, rendering, results, R.exit_code(results, strict=config.strict))
 
 
-def plan(
-    items: list[Item], config: RenderConfig, *, mode: str = FINAL, progress: Progress | None = None
-) -> Plan:
-    """Index, validate and plan every DPUDeployment; every result is known when this returns."""
-    # Planning builds views and revisions, none of them cyclic: the cyclic collector would only rescan the
+def render(
+    items: list[Item], config: RenderConfig, *, mode: str, progress: Progress | None = None
+) -> Rendering:
+    """Index, validate and derive every DPUDeployment's revision; every result is known when this returns."""
+    # Rendering builds views and revisions, none of them cyclic: the cyclic collector would only rescan the
     # growing set of live objects again and again (a fleet ten times larger would take twelve times longer).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _plan(items, config, mode, progress)
+        return _render(items, config, mode, progress)
     finally:
         if collecting:
             gc.enable()
 
 
-def _plan(items: list[Item], config: RenderConfig, mode: str, progress: Progress | None = None) -> Plan:
-    out = Plan(config)
-    out.progress = progress
+def index_and_check(items: list[Item], config: RenderConfig) -> tuple[Inputs, list[Result]]:
+    """The index stage and the schema check of the validate stage: the views of what the schema leaves usable."""
     inputs = index_inputs(items, config.namespace)
-    results: list[Result] = list(inputs.results)
+    verdicts = [check_input(item.obj, ref) for item, ref in inputs.entries]
+    read_views(inputs, [(R.has_errors(problems), readable) for problems, readable in verdicts])
+    return inputs, [r for problems, _ in verdicts for r in problems]
+
+
+def _render(items: list[Item], config: RenderConfig, mode: str, progress: Progress | None) -> Rendering:
+    inputs, results = index_and_check(items, config)
+    results += inputs.results
+    out = Rendering(config, mode, inputs)
+    out.progress = progress
     consumed: set[int] = set()
     prerequisites: set[int] = set()
     expanded: set[str] = set()
@@ -149,7 +157,7 @@ def _plan(items: list[Item], config: RenderConfig, mode: str, progress: Progress
         if progress is not None:
             progress.step()
         # Every check runs on what is usable, whatever failed before it, so that one run reports every problem
-        # (docs/checks.md); only a DPUDeployment without any error is planned and expanded.
+        # (docs/checks.md); only a DPUDeployment without any error gets a revision and children.
         found, problems = resolve(deployment, inputs)
         checks = problems + check_versions(deployment, found, config) + check_fitting(deployment, found)
         order, problems = order_services(deployment)
@@ -162,13 +170,13 @@ def _plan(items: list[Item], config: RenderConfig, mode: str, progress: Progress
             results.extend(check_templates(deployment, found))
             continue
         locked = inputs.locks.get((deployment.namespace, deployment.name))
-        revision, problems = plan_revisions(deployment, resolved, order, locked[1] if locked else None)
+        revision, problems = derive_revision(deployment, resolved, order, locked[1] if locked else None)
         results.extend(problems)
         if revision is None:
             continue
-        # Built once here to check them and dropped: `Plan.generated` builds them again while writing, so a
-        # fleet's memory stays at the size of one DPUDeployment's children.
-        problems = check_children(revision, raw_children(revision, config))
+        # Built once here to check them and dropped: `Rendering.documents` builds them again while they are
+        # written, so a fleet's memory stays at the size of one DPUDeployment's children.
+        problems = check_children(revision, build_children(revision, config))
         if problems:
             results.extend(problems)
             continue
@@ -251,14 +259,14 @@ def _orphan_locks(inputs: Inputs, deployments: set[tuple[str, str]]) -> list[Res
 
 
 def count_children(revision: DeploymentRevision) -> int:
-    """How many objects `raw_children` makes for the revision, without building them."""
+    """How many objects `build_children` makes for the revision, without building them."""
     count = len(revision.deployment.dpu_sets) + len(revision.services)
     count += sum(len(service.interfaces) for service in revision.services)
     return count + (revision.chain is not None)
 
 
-def raw_children(revision: DeploymentRevision, config: RenderConfig) -> list[dict[str, Any]]:
-    """All children of one DPUDeployment in emit order, keys as built (`emit.canonical` orders them)."""
+def build_children(revision: DeploymentRevision, config: RenderConfig) -> list[dict[str, Any]]:
+    """All children of one DPUDeployment in output order, keys as built (`emit.canonical` orders them)."""
     d = revision.deployment
     built = [generate_dpuset(revision, s) for s in d.dpu_sets]
     for service in revision.services:

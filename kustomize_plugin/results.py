@@ -20,8 +20,9 @@ EXIT_OK = 0
 EXIT_INPUT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_BUG = 3
+EXIT_DISRUPTIVE = 4  # `plan --fail-on-disruptive`: the change is disruptive (apart from 2, a usage error)
 
-# DPF's condition types (reference §C.6), put in `tags.condition` so a result maps to what the controller
+# DPF's condition types (`api/dpuservice/v1alpha1/dpudeployment_types.go`), put in `tags.condition` so a result maps to what the controller
 # would have reported.
 PREREQUISITES = "PrerequisitesReady"
 VERSION_MATCHING = "VersionMatchingReady"
@@ -130,7 +131,10 @@ class Result:
             out["tags"] = {"condition": self.condition}
         return out
 
-    def sort_key(self) -> tuple[str, int, str, str, str, int, str, str]:
+    def identity(self) -> tuple[str, int, str, str, str, int, str, str, str, str, str]:
+        """Everything the result says, in sort order: file, position, object, severity, field, text, then the
+        reference's apiVersion and the condition. Equality, hashing and de-duplication all use it, so two
+        results are one exactly when nothing tells them apart."""
         ref = self.ref
         return (
             (ref.file_path or "") if ref else "",
@@ -141,6 +145,9 @@ class Result:
             _SEVERITY_RANK.get(self.severity, 3),
             self.field or "",
             self.message,
+            ref.api_version if ref else "",
+            self.severity,
+            self.condition or "",
         )
 
     def line(self) -> str:
@@ -171,10 +178,10 @@ class Result:
         return f"Result({self!s})"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Result) and self.to_dict() == other.to_dict()
+        return isinstance(other, Result) and self.identity() == other.identity()
 
     def __hash__(self) -> int:
-        return hash(self.sort_key())
+        return hash(self.identity())
 
 
 def error(
@@ -190,10 +197,10 @@ def warning(
 
 
 def sort_results(results: Iterable[Result]) -> list[Result]:
-    """Stable order: file, position, object, severity, field, text; duplicates removed."""
-    unique: dict[tuple[str, int, str, str, str, int, str, str], Result] = {}
+    """Stable order: file, position, object, severity, field, text; duplicates (equal results) removed."""
+    unique: dict[tuple[str, int, str, str, str, int, str, str, str, str, str], Result] = {}
     for result in results:
-        unique.setdefault(result.sort_key(), result)
+        unique.setdefault(result.identity(), result)
     return [unique[key] for key in sorted(unique)]
 
 

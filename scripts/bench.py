@@ -1,4 +1,4 @@
-"""Benchmarks of issue 6: start-up, throughput, scaling, a peer, and hostile inputs, as one Markdown table.
+"""Benchmarks: start-up, throughput, scaling, a peer, and hostile inputs, as one Markdown table.
 
 Every figure is a ratio against a baseline measured in the same run, interleaved with it so that a busy
 machine slows both alike, and each time is the median of several runs:
@@ -210,7 +210,7 @@ def median_of(runs: int, functions: dict[str, Callable[[], object]]) -> dict[str
 
 def throughput(work: Path, deployments: int, runs: int) -> list[Row]:
     """dpf-render in one process against PyYAML's C loader plus C dumper, on the same files and objects."""
-    from kustomize_plugin import emit, pipeline, sources, yamlio
+    from kustomize_plugin import pipeline, read, yamldump
     from kustomize_plugin.config import RenderConfig
 
     fleet = work / f"fleet-{deployments}"
@@ -218,13 +218,16 @@ def throughput(work: Path, deployments: int, runs: int) -> list[Row]:
     files = sorted(fleet.glob("*.yaml"))
 
     def ours() -> str:
-        items, _ = sources.read_paths([str(fleet)])
-        planned = pipeline.plan(items, RenderConfig(), mode=pipeline.FINAL)
-        return "".join(yamlio.dump_generated_stream(planned.documents(), emit.TOP_KEYS))
+        items, _ = read.read_paths([str(fleet)])
+        rendering = pipeline.render(items, RenderConfig(), mode=pipeline.FINAL)
+        return "".join(yamldump.stream_pieces(rendering.documents()))
 
-    items, _ = sources.read_paths([str(fleet)])
-    output, results = pipeline.run(items, RenderConfig(), mode=pipeline.FINAL)
-    assert not any(r.severity == "error" for r in results), [r.message for r in results][:3]
+    items, _ = read.read_paths([str(fleet)])
+    rendering = pipeline.render(items, RenderConfig(), mode=pipeline.FINAL)
+    output = rendering.objects()
+    assert not any(r.severity == "error" for r in rendering.results), [r.message for r in rendering.results][
+        :3
+    ]
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 

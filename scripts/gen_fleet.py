@@ -1,6 +1,6 @@
 """Write a synthetic fleet repository: N DPUDeployments of 4 services x 2 interfaces, with dependsOn and a chain.
 
-The benchmark's input (issue 6). Every DPUDeployment renders 14 children (one DPUSet, four DPUServices, eight
+The benchmark's input (scripts/bench.py). Every DPUDeployment renders 14 children (one DPUSet, four DPUServices, eight
 DPUServiceInterfaces, one DPUServiceChain); ten share a namespace, whose BFB, DPUFlavor and four
 DPUServiceTemplates they reference, and each has its own four DPUServiceConfigurations, so every service
 digest differs. Three of the four services depend on another and name it through Go templating in their helm

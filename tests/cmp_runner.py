@@ -2,7 +2,7 @@
 
 No Argo CD runs here, so this follows its source (cmpserver/plugin/plugin.go and config.go,
 util/app/discovery/discovery.go, reposerver/repository/repository.go, the Application types;
-/work/shared/reference/ecosystem.md §3):
+docs/argocd.md):
 the plugin config is validated as at sidecar start; each request gets a fresh copy of the repository under a
 work dir with file modes reset; discovery is `fileName` (a glob in the app folder), else `find.glob` (with
 `**`), else `find.command` run in the app folder (exit 0 and some output means yes); generation runs `init`
@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from kustomize_plugin import yamlio
+from kustomize_plugin import yamlload
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
@@ -89,7 +89,7 @@ class Plugin:
     """A parsed, validated plugin.yaml (config.go `ValidatePluginConfig`, plus unknown-key checks Argo CD skips)."""
 
     def __init__(self, path: Path) -> None:
-        docs = yamlio.load_documents(path.read_text(encoding="utf-8"), source=str(path))
+        docs = yamlload.load_documents(path.read_text(encoding="utf-8"), source=str(path))
         if len(docs) != 1 or not isinstance(docs[0], dict):
             raise PluginConfigError("plugin.yaml must hold exactly one object")
         raw = docs[0]
@@ -249,7 +249,7 @@ def split_manifests(stdout: bytes) -> list[dict[str, Any]]:
     """kube.SplitYAMLToString: a YAML or JSON stream; empty and null documents skipped; `List`s unwrapped."""
     text = stdout.decode("utf-8")
     out: list[dict[str, Any]] = []
-    for doc in yamlio.load_documents(text, source="plugin stdout"):
+    for doc in yamlload.load_documents(text, source="plugin stdout"):
         if doc is None:
             continue
         if not isinstance(doc, dict):

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from kustomize_plugin import yamlio
+from kustomize_plugin import yamlload
 
 from .conftest import REPO, run_dpf_render
 
@@ -23,7 +23,7 @@ CHILD_KINDS = ("DPUSet", "DPUService", "DPUServiceInterface", "DPUServiceChain")
 
 def objects(data: bytes | str) -> list[dict[str, Any]]:
     text = data.decode() if isinstance(data, bytes) else data
-    docs = [d for d in yamlio.load_documents(text) if isinstance(d, dict)]
+    docs = [d for d in yamlload.load_documents(text) if isinstance(d, dict)]
     if len(docs) == 1 and docs[0].get("kind") == "List":
         docs = docs[0]["items"]
     return docs

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from kustomize_plugin import argocd, yamlio
+from kustomize_plugin import argocd, yamldump, yamlload
 from tests.cmp_runner import (
     RELEASES,
     UNNAMED_NOT_FOUND,
@@ -32,6 +32,8 @@ from tests.cmp_runner import (
     require_tool,
 )
 from tests.conftest import EXECUTABLE_ENV, dpf_render_bin
+
+pytestmark = pytest.mark.slow  # runs the Argo CD sidecar's requests, one process each
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -104,6 +106,23 @@ def test_the_discovering_plugin_is_the_named_one_plus_discovery(
 def test_announced_defaults_are_the_defaults_generate_applies(plugin: Plugin) -> None:
     # Argo CD never sends announced defaults; the command must apply the very same ones itself.
     assert plugin.announced_defaults() == argocd.DEFAULTS
+
+
+def test_the_announced_parameters_are_the_options_argo_cd_may_set(plugin: Plugin) -> None:
+    """plugin.yaml announces, in the table's order, every option of config.OPTIONS that an Application may
+    set, with its type; none that it may not (the load restrictor, generator files, allowEmpty)."""
+    from kustomize_plugin import config
+
+    settable = [o for o in config.OPTIONS if o.argocd]
+    assert [p["name"] for p in plugin.static_parameters] == [o.argocd_parameter for o in settable]
+    for parameter, option in zip(plugin.static_parameters, settable, strict=True):
+        assert ("map" in parameter) is (option.kind == config.VERSIONS), parameter["name"]
+        assert (parameter.get("collectionType") == "map") is (option.kind == config.VERSIONS), parameter[
+            "name"
+        ]
+    refused = {o.argocd_parameter or o.key for o in config.OPTIONS if not o.argocd}
+    assert {"loadRestrictor", "files", "allowEmpty"} <= refused
+    assert not refused & {p["name"] for p in plugin.static_parameters}
 
 
 def test_every_parameter_has_a_title_and_a_tooltip_naming_its_env(plugin: Plugin) -> None:
@@ -280,7 +299,7 @@ def test_a_failing_discovery_refuses_a_named_plugin_and_3_4_says_why(
             "discover": {"find": {"command": ["sh", "-c", "echo no >&2; exit 3"]}},
         },
     }
-    config.write_text(yamlio.dump_document(raw))
+    config.write_text(yamldump.dump_document(raw))
     server = RepoServer(
         release, [CMPServer(Plugin(config), sidecar_env={"PATH": SYSTEM_PATH}, work_root=work_root)]
     )
@@ -739,7 +758,7 @@ def running(pid: int) -> bool:
 def test_example_application_names_the_plugin_and_renders(
     plugin: Plugin, server: CMPServer, discovering: CMPServer, tmp_path: Path
 ) -> None:
-    (application,) = yamlio.load_documents(EXAMPLE_APPLICATION.read_text(encoding="utf-8"))
+    (application,) = yamlload.load_documents(EXAMPLE_APPLICATION.read_text(encoding="utf-8"))
     source = application["spec"]["source"]
     assert source["plugin"]["name"] == plugin.full_name
     announced = {p["name"] for p in plugin.static_parameters}

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from kustomize_plugin import yamlio
+from kustomize_plugin import yamlload
 from tests.cmp_runner import Plugin, require_tool
 
 REPO = Path(__file__).resolve().parents[1]
@@ -73,7 +73,7 @@ def build_example(
         assert done.returncode == 0, done.stderr.decode()
     done = subprocess.run([*command, str(folder)], capture_output=True, check=False, timeout=120)
     assert done.returncode == 0, done.stderr.decode()
-    return [d for d in yamlio.load_documents(done.stdout.decode()) if d]
+    return [d for d in yamlload.load_documents(done.stdout.decode()) if d]
 
 
 def find(docs: list[dict[str, Any]], kind: str, name: str) -> dict[str, Any]:
@@ -176,7 +176,7 @@ def test_install_adds_the_health_checks_to_argocd_cm(tmp_path: Path, tool: str) 
 
 
 def test_component_names_every_health_kind_and_only_its_own_files() -> None:
-    (component,) = yamlio.load_documents((COMPONENT / "kustomization.yaml").read_text(encoding="utf-8"))
+    (component,) = yamlload.load_documents((COMPONENT / "kustomization.yaml").read_text(encoding="utf-8"))
     assert component["kind"] == "Component"
     (generator,) = component["configMapGenerator"]
     assert generator["behavior"] == "merge"

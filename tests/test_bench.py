@@ -9,7 +9,11 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from .conftest import REPO, tool_env
+
+pytestmark = pytest.mark.slow  # runs the benchmark script
 
 ROWS = (
     "cold start: KRM function",

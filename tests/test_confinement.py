@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from kustomize_plugin import config as config_mod
-from kustomize_plugin import krm, yamlio
+from kustomize_plugin import krm, yamlload
 
 from .conftest import REPO, run_dpf_render, tool_env
 
@@ -218,7 +218,7 @@ def test_argo_cd_has_no_opt_out(layout: Path) -> None:
 def test_the_generator_example_reads_its_own_copies() -> None:
     """The generator example reads files below its own folder (copies of the producer-consumer inputs)."""
     example = REPO / "examples" / "kustomize-generator"
-    spec = yamlio.load_documents((example / "dpf-render.yaml").read_text())[0]["spec"]
+    spec = yamlload.load_documents((example / "dpf-render.yaml").read_text())[0]["spec"]
     assert "loadRestrictor" not in spec
     for name in spec["files"]:
         assert not name.startswith(("/", "..")), name

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from kustomize_plugin import yamlio
+from kustomize_plugin import yamlload
 
 from .conftest import PRODUCER_CONSUMER, REPO, tool_env
 
@@ -36,7 +36,7 @@ def strings_in(value: object) -> list[str]:
 def test_no_placeholder_is_left_to_replace(path: Path) -> None:
     # In YAML, every value (comments may show the user-specific part of a command); elsewhere, every line.
     text = path.read_text(encoding="utf-8")
-    lines = strings_in(yamlio.load_documents(text)) if path.suffix == ".yaml" else text.splitlines()
+    lines = strings_in(yamlload.load_documents(text)) if path.suffix == ".yaml" else text.splitlines()
     for line in lines:
         assert not PLACEHOLDERS.search(line), f"{path.relative_to(REPO)}: {line.strip()}"
 
@@ -50,7 +50,7 @@ def local_hook() -> dict[str, object]:
         if line.strip() == "#":
             break
         block.append(line.removeprefix("# "))
-    (config,) = yamlio.load_documents("\n".join(block))
+    (config,) = yamlload.load_documents("\n".join(block))
     (repo,) = config["repos"]
     assert repo["repo"] == "local"
     (hook,) = repo["hooks"]
@@ -59,7 +59,7 @@ def local_hook() -> dict[str, object]:
 
 def test_the_local_pre_commit_hook_matches_the_published_one() -> None:
     hook = local_hook()
-    (published,) = yamlio.load_documents(HOOKS.read_text(encoding="utf-8"))[0]
+    (published,) = yamlload.load_documents(HOOKS.read_text(encoding="utf-8"))[0]
     assert hook["id"] == published["id"]
     for key in ("files", "pass_filenames", "require_serial"):
         assert hook[key] == published[key], key

@@ -1,4 +1,4 @@
-"""Determinism (SPEC §4, issue 6): the same children, byte for byte, whatever the input order, hash seed,
+"""Determinism: the same children, byte for byte, whatever the input order, hash seed,
 time zone, locale or output encoding of the process.
 
 Twenty runs of the real console script on the bundled example plus a generated fleet, each with shuffled
@@ -15,10 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from kustomize_plugin import yamlio
+from kustomize_plugin import yamldump, yamlload
 from kustomize_plugin.pipeline import CHILD_KINDS
 
 from .conftest import REPO, run_dpf_render, tool_env
+
+pytestmark = pytest.mark.slow  # twenty runs of the console script
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -35,7 +37,7 @@ LOCALES = ["C", "C.UTF-8", "POSIX", "tr_TR.UTF-8", "de_DE.ISO-8859-1", "ja_JP.eu
 def inputs() -> list[Any]:
     docs: list[Any] = []
     for path in sorted((REPO / "examples" / "producer-consumer").glob("*.yaml")):
-        docs += yamlio.load_documents(path.read_text(encoding="utf-8"))
+        docs += yamlload.load_documents(path.read_text(encoding="utf-8"))
     docs += gen_fleet.fleet(12, constraint=True)  # two namespaces, templating, chains, a DOCA constraint
     docs.append(
         {
@@ -49,14 +51,14 @@ def inputs() -> list[Any]:
 
 
 def resource_list(items: list[Any]) -> bytes:
-    return yamlio.dump_document(
+    return yamldump.dump_document(
         {"apiVersion": "config.kubernetes.io/v1", "kind": "ResourceList", "items": items}
     ).encode()
 
 
 def children_of(stdout: bytes) -> str:
-    (out,) = yamlio.load_documents(stdout.decode("utf-8"))
-    return yamlio.dump_stream(i for i in out["items"] if i["kind"] in CHILD_KINDS)
+    (out,) = yamlload.load_documents(stdout.decode("utf-8"))
+    return yamldump.dump_stream(i for i in out["items"] if i["kind"] in CHILD_KINDS)
 
 
 def test_children_are_byte_identical_across_orders_seeds_zones_and_locales() -> None:
@@ -91,7 +93,7 @@ def test_render_to_a_folder_is_byte_identical(tmp_path: Path) -> None:
     source.mkdir()
     docs = inputs()
     for i, doc in enumerate(docs):
-        (source / f"{i:03d}.yaml").write_text(yamlio.dump_document(doc), encoding="utf-8")
+        (source / f"{i:03d}.yaml").write_text(yamldump.dump_document(doc), encoding="utf-8")
     trees = []
     for run, seed in enumerate(["0", "1", "4242", "random"]):
         out = tmp_path / f"out{run}"
@@ -105,7 +107,7 @@ def test_render_to_a_folder_is_byte_identical(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("seed", ["0", "12345"])
 def test_stream_output_does_not_depend_on_the_hash_seed(seed: str) -> None:
-    data = yamlio.dump_stream(inputs()).encode()
+    data = yamldump.dump_stream(inputs()).encode()
     reference = run_dpf_render(stdin=data, env=tool_env(PYTHONHASHSEED="1"))
     result = run_dpf_render(stdin=data, env=tool_env(PYTHONHASHSEED=seed, TZ="Asia/Tokyo"))
     assert reference.returncode == result.returncode == 0

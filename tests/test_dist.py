@@ -23,14 +23,14 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 
-from kustomize_plugin import __version__, yamlio
+from kustomize_plugin import __version__, yamlload
 
 from .conftest import HANG_GUARD, PRODUCER_CONSUMER, REPO, run_dpf_render
 
 sys.path.insert(0, str(REPO / "scripts"))
 import build_zipapp  # a script, found through the path set just above
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]  # builds and installs the wheel and the single file
 
 PINS = REPO / "scripts" / "requirements-pinned.txt"
 PROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
@@ -191,9 +191,9 @@ def test_check_dist_installs_exactly_as_the_readme_says() -> None:
 
 
 def workflow_step(name: str) -> str:
-    workflow = yamlio.load_documents((REPO / "examples" / "github-actions" / "dpf-render.yaml").read_text())[
-        0
-    ]
+    workflow = yamlload.load_documents(
+        (REPO / "examples" / "github-actions" / "dpf-render.yaml").read_text()
+    )[0]
     (step,) = [s for s in workflow["jobs"]["review"]["steps"] if s.get("name") == name]
     return str(step["run"])
 

@@ -27,7 +27,7 @@ from typing import Any, ClassVar
 import pytest
 import yaml
 
-from kustomize_plugin import goresolve, naming, yamlio
+from kustomize_plugin import goresolve, naming, yamlload
 
 from .conftest import HANG_GUARD, tool_env
 from .go_scalars import DIGEST, TABLE, example_with_rate
@@ -52,7 +52,7 @@ def env() -> dict[str, str]:
 
 
 def _read_by_dpf_render_as_string(text: str) -> bool:
-    return yamlio.load_documents(f"k: {text}\n") == [{"k": text}]
+    return yamlload.load_documents(f"k: {text}\n") == [{"k": text}]
 
 
 def _kustomize_carries(text: str, *, key: bool, annotation: bool) -> bool:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from kustomize_plugin import naming, pipeline, yamlio
+from kustomize_plugin import naming, pipeline, yamldump, yamlload
 
 from .conftest import EXAMPLE_INPUT_FILES, HANG_GUARD, PRODUCER_CONSUMER, REPO, dpf_render_bin, tool_env
 
@@ -64,7 +64,7 @@ def inputs_stream() -> bytes:
 
 
 def documents(text: str) -> list[dict[str, Any]]:
-    return [d for d in yamlio.load_documents(text, source="<output>") if isinstance(d, dict)]
+    return [d for d in yamlload.load_documents(text, source="<output>") if isinstance(d, dict)]
 
 
 def write(path: Path, text: str) -> Path:
@@ -83,7 +83,7 @@ def reference() -> list[dict[str, Any]]:
 
 
 def assert_krm_semantics(out: str, reference: list[dict[str, Any]]) -> None:
-    """Children as the CLI renders them; consumed inputs kept, marked local-config (SPEC §2.8)."""
+    """Children as the CLI renders them; consumed inputs kept, marked local-config (the KRM mode)."""
     docs = documents(out)
     assert [d for d in docs if OWNER_LABEL in (d["metadata"].get("labels") or {})] == reference
     consumed = [d for d in docs if d["kind"] in CONSUMED_KINDS]
@@ -128,9 +128,9 @@ def test_config_from_the_environment(env: dict[str, str], reference: list[dict[s
 def test_a_resource_list_with_the_config_variable_set_is_still_a_krm_call(env: dict[str, str]) -> None:
     """The variable can leak into exec functions run by a kustomize that a legacy plugin started."""
     env = {**env, "KUSTOMIZE_PLUGIN_CONFIG_STRING": "not: a config"}
-    items = yamlio.load_documents(inputs_stream().decode(), source="inputs")
+    items = yamlload.load_documents(inputs_stream().decode(), source="inputs")
     resource_list = {"apiVersion": "config.kubernetes.io/v1", "kind": "ResourceList", "items": items}
-    done = run(["dpf-render"], env, stdin=yamlio.dump_document(resource_list).encode())
+    done = run(["dpf-render"], env, stdin=yamldump.dump_document(resource_list).encode())
     assert done.returncode == 0, done.stderr
     (out,) = documents(done.stdout)
     assert out["kind"] == "ResourceList"

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from kustomize_plugin import naming, pipeline, yamlio
+from kustomize_plugin import naming, pipeline, yamldump, yamlload
 
 from .conftest import EXAMPLE_INPUT_FILES, HANG_GUARD, PRODUCER_CONSUMER, REPO, dpf_render_bin, tool_env
 from .golden_util import assert_golden
@@ -90,7 +90,7 @@ def succeeded(done: subprocess.CompletedProcess[str]) -> str:
 
 
 def documents(text: str) -> list[dict[str, Any]]:
-    return [d for d in yamlio.load_documents(text, source="<output>") if isinstance(d, dict)]
+    return [d for d in yamlload.load_documents(text, source="<output>") if isinstance(d, dict)]
 
 
 def annotations_of(obj: dict[str, Any]) -> dict[str, Any]:
@@ -201,7 +201,7 @@ def kustomization(resources: Sequence[str], *, transformers: Sequence[str] = (),
         doc["resources"] = list(resources)
     if transformers:
         doc["transformers"] = list(transformers)
-    return yamlio.dump_document(doc)
+    return yamldump.dump_document(doc)
 
 
 def capture_script(directory: Path) -> Path:
@@ -345,7 +345,7 @@ def test_kustomize_replaces_a_previous_render(
     ]
     stale = next(c for c in previous if c["kind"] == "DPUService")
     stale = {**stale, "metadata": {**stale["metadata"], "name": "producer-zzzzz"}}
-    write(tmp_path / "previous.yaml", yamlio.dump_stream([*previous, stale]))
+    write(tmp_path / "previous.yaml", yamldump.dump_stream([*previous, stale]))
     write(
         tmp_path / "kustomization.yaml",
         kustomization([*INPUT_FILES, "previous.yaml"], transformers=["dpf-render.yaml"]),

@@ -6,8 +6,8 @@ an object, rename a key, swap two strings, which swaps references) and runs it: 
 kustomize would (a ResourceList in, a ResourceList out), and through `render` (stream and `-o`), `argocd
 generate`, `check`, `plan` and `describe`. Whatever the mutation, the run ends in success or in results that
 name the object they are about (resourceRef), with stderr one line per problem; never an internal error
-(exit 3), a traceback or a hang. A successful output, fed back, renders to the same bytes (SPEC §3.1:
-running on its own output changes nothing), and a folder `render -o` wrote passes `check`.
+(exit 3), a traceback or a hang. A successful output, fed back, renders to the same bytes (a render of
+its own output replaces the children it rendered before and changes nothing), and a folder `render -o` wrote passes `check`.
 
 2,000 KRM examples and 300 across the other commands run in process (a SIGALRM guard turns a hang into a
 failure), a few through the real console script. In CI (CI=true) the examples are derandomised, so a run is
@@ -28,9 +28,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kustomize_plugin import krm, yamlio
+from kustomize_plugin import krm, yamldump, yamlload
 
 from .conftest import REPO, run_dpf_render, tool_env
+
+pytestmark = pytest.mark.slow  # thousands of generated inputs through every command
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -48,10 +50,10 @@ def _bases() -> list[list[Any]]:
     bases = []
     example = []
     for path in sorted((REPO / "examples" / "producer-consumer").glob("*.yaml")):
-        example += yamlio.load_documents(path.read_text(encoding="utf-8"))
+        example += yamlload.load_documents(path.read_text(encoding="utf-8"))
     bases.append(example)
     for path in sorted((REPO / "tests" / "golden").glob("*/input.yaml")):
-        docs = yamlio.load_documents(path.read_text(encoding="utf-8"))
+        docs = yamlload.load_documents(path.read_text(encoding="utf-8"))
         if any(isinstance(d, dict) and d.get("kind") == "DPUDeployment" for d in docs):
             bases.append(docs)
     _, namespace = next(gen_fleet.namespaces(2, constraint=True))
@@ -183,14 +185,14 @@ def mutated_inputs(draw: st.DrawFn, *, resource_list: bool | None = None) -> tup
     if resource_list is None:
         resource_list = draw(st.sampled_from([True, True, False]), label="ResourceList")
     if not resource_list:
-        return yamlio.dump_stream(docs).encode(), [*log, "as a YAML stream"]
+        return yamldump.dump_stream(docs).encode(), [*log, "as a YAML stream"]
     function_config = copy.deepcopy(draw(st.sampled_from(FUNCTION_CONFIGS), label="functionConfig"))
     request: dict[str, Any] = {"apiVersion": "config.kubernetes.io/v1", "kind": "ResourceList", "items": docs}
     if function_config is not None:
         request["functionConfig"] = function_config
         if draw(st.booleans(), label="mutate the functionConfig"):
             log += mutate([function_config], data)
-    return yamlio.dump_document(request).encode(), log
+    return yamldump.dump_document(request).encode(), log
 
 
 class Hang(Exception):
@@ -226,7 +228,7 @@ def check_results(results: list[dict[str, Any]], code: int) -> None:
 
 def check_output(text: str, code: int, *, resource_list: bool) -> list[dict[str, Any]]:
     """The output is one ResourceList whose results pass `check_results`, or a stream (only on success)."""
-    docs = yamlio.load_documents(text)
+    docs = yamlload.load_documents(text)
     if not resource_list:
         assert bool(docs) == (code == 0)
         return []
@@ -285,13 +287,13 @@ CONTROLS = frozenset([*map(chr, range(0x20)), *map(chr, range(0x7F, 0xA0)), "\u2
 
 
 def test_the_corpus_covers_every_path() -> None:
-    paths = {yamlio.load_documents(case.read_text(encoding="utf-8"))[0]["path"] for case in CORPUS}
+    paths = {yamlload.load_documents(case.read_text(encoding="utf-8"))[0]["path"] for case in CORPUS}
     assert paths == {"krm", "render", "argocd", "check", "plan", "describe"}
 
 
 @pytest.mark.parametrize("case", CORPUS, ids=[c.stem for c in CORPUS])
 def test_corpus(case: Path, tmp_path: Path) -> None:
-    spec: dict[str, Any] = yamlio.load_documents(case.read_text(encoding="utf-8"))[0]
+    spec: dict[str, Any] = yamlload.load_documents(case.read_text(encoding="utf-8"))[0]
     path, args = spec["path"], list(spec.get("args", []))
     if any(a.startswith("/sys/") for a in args) and not os.path.isdir("/sys"):
         pytest.skip("needs Linux's /sys")
@@ -373,16 +375,16 @@ def run_command(command: str, folder: Path, text: str, parameters: str | None, f
                 environ["ARGOCD_APP_PARAMETERS"] = parameters
             del flags  # the plugin takes its options from the environment only
             stream, results, code = argocd.generate(str(source.parent), environ)
-            assert bool(stream) == (code == 0) or not yamlio.load_documents(stream)
+            assert bool(stream) == (code == 0) or not yamlload.load_documents(stream)
             stderr.write(argocd.report_block(results, code, environ))
         elif command == "check":
             reference = folder / "reference.yaml"
-            reference.write_text(yamlio.dump_stream(BASES[0]), encoding="utf-8")
+            reference.write_text(yamldump.dump_stream(BASES[0]), encoding="utf-8")
             assert cli.main(["render", str(reference), "-o", str(folder / "committed")]) == 0
             code = cli.main(["check", *flags, str(source), "--against", str(folder / "committed")])
         elif command == "plan":
             reference = folder / "reference.yaml"
-            reference.write_text(yamlio.dump_stream(BASES[0]), encoding="utf-8")
+            reference.write_text(yamldump.dump_stream(BASES[0]), encoding="utf-8")
             code = cli.main(["plan", *flags, str(reference), str(source)])
         else:
             code = cli.main(["describe", *flags, str(source)])

@@ -10,7 +10,7 @@ import stat
 import subprocess
 from pathlib import Path
 
-from kustomize_plugin import yamlio
+from kustomize_plugin import yamlload
 
 from .conftest import PRODUCER_CONSUMER, REPO, tool_env
 
@@ -26,7 +26,7 @@ if [ "$1 $2" = "api repos/$GH_REPO/issues/$PR/comments" ]; then echo "${EARLIER_
 
 
 def step(name: str) -> dict[str, object]:
-    workflow = yamlio.load_documents(WORKFLOW.read_text())[0]
+    workflow = yamlload.load_documents(WORKFLOW.read_text())[0]
     (found,) = [s for s in workflow["jobs"]["review"]["steps"] if s.get("name") == name]
     return dict(found)
 

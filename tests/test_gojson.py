@@ -22,7 +22,7 @@ import sys
 
 import pytest
 
-from kustomize_plugin import gojson, yamlio
+from kustomize_plugin import gojson, yamlload
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 
 def load(text: str) -> Any:
-    (doc,) = yamlio.load_documents(text)
+    (doc,) = yamlload.load_documents(text)
     return doc
 
 

@@ -13,9 +13,9 @@ import io
 
 import pytest
 
-from kustomize_plugin import krm, pipeline, yamlio
-from kustomize_plugin.cli import render_paths
+from kustomize_plugin import krm, pipeline, yamldump
 from kustomize_plugin.config import RenderConfig
+from kustomize_plugin.output import execute_paths
 
 from .conftest import REPO
 from .golden_util import assert_absent, assert_golden
@@ -35,8 +35,8 @@ def run_function(data: bytes) -> tuple[str, str, int]:
 def results_text(data: bytes) -> str:
     """The results of a run as YAML, for results.yaml."""
     request = krm.parse_request(data)
-    _, results, _ = krm.process(request, cwd=str(REPO))
-    return yamlio.dump_document([r.to_dict() for r in results]) if results else ""
+    results = krm.decide(request, cwd=str(REPO)).results
+    return yamldump.dump_document([r.to_dict() for r in results]) if results else ""
 
 
 def test_there_are_golden_cases() -> None:
@@ -66,17 +66,19 @@ def test_golden_case(case: str, update_golden: bool) -> None:
             assert rerun == stdout, "running on its own output changed it"
         else:
             items = krm.parse_request(stdout.encode()).items
-            output, found = pipeline.run(items, RenderConfig(allow_empty=True))
-            assert not [r for r in found if r.severity == "error"]
-            assert yamlio.dump_stream(output) == stdout, "rendering its own output changed it"
+            rendering = pipeline.render(items, RenderConfig(allow_empty=True), mode=pipeline.FINAL)
+            assert not [r for r in rendering.results if r.severity == "error"]
+            assert yamldump.dump_stream(rendering.objects()) == stdout, "rendering its own output changed it"
 
 
 @pytest.mark.parametrize("example", EXAMPLES)
 def test_example_renders_as_committed(example: str, update_golden: bool) -> None:
-    docs, results, code = render_paths([str(REPO / "examples" / example)], RenderConfig())
-    assert code == 0, [str(r) for r in results]
+    outcome = execute_paths([str(REPO / "examples" / example)], RenderConfig())
+    assert outcome.code == 0, [str(r) for r in outcome.results]
+    assert outcome.rendering is not None
+    docs = outcome.rendering.objects()
     assert_golden(
         REPO / "examples" / example / ".expected" / "render.yaml",
-        yamlio.dump_stream(docs),
+        yamldump.dump_stream(docs),
         update=update_golden,
     )

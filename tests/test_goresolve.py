@@ -16,9 +16,9 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from kustomize_plugin import goresolve, naming, pipeline, yamlio
+from kustomize_plugin import goresolve, naming, pipeline, yamldump, yamlload
 from kustomize_plugin.config import RenderConfig
-from kustomize_plugin.sources import read_paths
+from kustomize_plugin.read import read_paths
 
 from .conftest import run_dpf_render
 from .go_scalars import DIGEST, READERS, REPORTED, TABLE, example_with_rate
@@ -118,18 +118,18 @@ def test_the_table_covers_the_reported_strings_and_every_kind() -> None:
 @pytest.mark.parametrize("writer", ["emitter", "pyyaml"])
 def test_every_go_non_string_is_written_quoted(text: str, writer: str) -> None:
     doc = {"value": text, text: "key", "list": [text]}
-    dump = yamlio.dump_document if writer == "emitter" else yamlio.pyyaml_dump
+    dump = yamldump.dump_document if writer == "emitter" else yamldump.pyyaml_dump
     written = dump(doc)
     quoted = "'" + text + "'"
     assert written == f"value: {quoted}\n{quoted}: key\nlist:\n- {quoted}\n"
     assert _reference_load(written) == doc
-    assert yamlio.load_documents(written) == [doc]
+    assert yamlload.load_documents(written) == [doc]
 
 
 def test_a_long_key_takes_the_fallback_and_still_quotes() -> None:
     doc = {"k" * 129: "y", "value": "1e3", "0o17": ["08"]}
-    written = yamlio.dump_document(doc)
-    assert written == yamlio.pyyaml_dump(doc)
+    written = yamldump.dump_document(doc)
+    assert written == yamldump.pyyaml_dump(doc)
     assert "value: '1e3'\n'0o17':\n- '08'\n" in written
     assert written.startswith(f"? {'k' * 129}\n: 'y'\n")
 
@@ -171,6 +171,7 @@ def _plain_scalars(text: str) -> list[str]:
     ]
 
 
+@pytest.mark.slow  # many generated scalars
 @settings(max_examples=1500, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(go_like)
 @example("9887831e50")
@@ -178,14 +179,15 @@ def _plain_scalars(text: str) -> list[str]:
 @example("2024-1-2 3:4:5")
 def test_no_plain_scalar_is_read_differently_by_go(text: str) -> None:
     doc = {"value": text, text: "key", "list": [text, {text: text}]}
-    written = yamlio.dump_document(doc)
-    assert written == yamlio.pyyaml_dump(doc)
+    written = yamldump.dump_document(doc)
+    assert written == yamldump.pyyaml_dump(doc)
     for plain in _plain_scalars(written):
         assert not goresolve.is_non_string(plain), f"{plain!r} written plain in:\n{written}"
-    assert yamlio.load_documents(written) == [doc]
+    assert yamlload.load_documents(written) == [doc]
     assert _reference_load(written) == doc
 
 
+@pytest.mark.slow  # many generated scalars
 @settings(max_examples=2000, deadline=None)
 @given(go_like)
 def test_the_quick_answer_is_the_union_of_both_readers(text: str) -> None:
@@ -202,8 +204,9 @@ def test_a_digest_that_looks_like_a_float_is_quoted(tmp_path: Path) -> None:
     """The producer's content digest at rate 318, `93352774e4`, is a float to Go: written quoted."""
     items, problems = read_paths([str(example_with_rate(tmp_path))])
     assert not problems
-    output, results = pipeline.run(items, RenderConfig())
-    assert not [r for r in results if r.severity == "error"]
+    rendering = pipeline.render(items, RenderConfig(), mode=pipeline.FINAL)
+    output = rendering.objects()
+    assert not [r for r in rendering.results if r.severity == "error"]
     versions = {
         o["metadata"]["annotations"][naming.SERVICE_VERSION_ANNOTATION]
         for o in output
@@ -211,7 +214,7 @@ def test_a_digest_that_looks_like_a_float_is_quoted(tmp_path: Path) -> None:
     }
     assert versions == {DIGEST}, "the digest changed; pick another rate in tests/go_scalars.py"
     assert goresolve.v2_kind(DIGEST) == "float"
-    written = yamlio.dump_stream(output)
+    written = yamldump.dump_stream(output)
     assert f"{naming.SERVICE_VERSION_ANNOTATION}: '{DIGEST}'\n" in written
     assert f"{naming.SERVICE_VERSION_ANNOTATION}: {DIGEST}\n" not in written
 
@@ -244,4 +247,4 @@ GO_PLAIN_STRINGS = ("+0x8000000000000000", "0x10000000000000000", "+0b1" + "0" *
 @pytest.mark.parametrize("text", GO_PLAIN_STRINGS)
 def test_what_go_writers_leave_plain_is_read_as_a_string(text: str) -> None:
     assert goresolve.v2_kind(text) == goresolve.v3_kind(text) == goresolve.STR
-    assert yamlio.load_documents(f"k: {text}\n") == [{"k": text}]
+    assert yamlload.load_documents(f"k: {text}\n") == [{"k": text}]

@@ -1,4 +1,4 @@
-"""The Go text/template subset of SPEC §2.4: what renders, what is refused, and that refusal names the cause."""
+"""The Go text/template subset dpf-render accepts (docs/checks.md): what renders, what is refused, and that refusal names the cause."""
 
 from __future__ import annotations
 

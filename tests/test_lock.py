@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from kustomize_plugin import yamlio
+from kustomize_plugin import yamldump, yamlload
 
 from .conftest import PRODUCER_CONSUMER, run_dpf_render
 
@@ -15,7 +15,7 @@ LOCK_KIND = "DPUDeploymentLock"
 
 
 def objects(data: bytes) -> list[dict[str, Any]]:
-    docs: list[dict[str, Any]] = yamlio.load_documents(data.decode())
+    docs: list[dict[str, Any]] = yamlload.load_documents(data.decode())
     return docs
 
 
@@ -95,7 +95,7 @@ def test_the_krm_function_keeps_the_lock_as_local_config_updated_in_place(tmp_pa
     set_rate(folder, 6000)
     items = [d for p in sorted(folder.glob("*.yaml")) for d in objects(p.read_bytes())]
     resource_list = {"apiVersion": "config.kubernetes.io/v1", "kind": "ResourceList", "items": [*items, lock]}
-    done = run_dpf_render(stdin=yamlio.dump_document(resource_list).encode())
+    done = run_dpf_render(stdin=yamldump.dump_document(resource_list).encode())
     assert done.returncode == 0, done.stderr
     out = objects(done.stdout)[0]["items"]
     (updated,) = [i for i in out if i["kind"] == LOCK_KIND]
@@ -115,7 +115,7 @@ def test_a_broken_lock_is_an_error_naming_the_field(tmp_path: Path) -> None:
     lock = objects(run_dpf_render("lock", str(folder)).stdout)[0]
     lock["spec"]["services"]["producer"]["digest"] = "not-a-digest"
     lock["spec"]["services"]["producer"]["nmae"] = "typo"
-    (folder / "dpf-render.lock.yaml").write_text(yamlio.dump_document(lock))
+    (folder / "dpf-render.lock.yaml").write_text(yamldump.dump_document(lock))
     done = run_dpf_render("render", str(folder))
     assert done.returncode == 1
     assert b"spec.services.producer.digest" in done.stderr
@@ -127,7 +127,7 @@ def test_a_lock_without_its_deployment_is_reported(tmp_path: Path) -> None:
     folder = example(tmp_path)
     lock = objects(run_dpf_render("lock", str(folder)).stdout)[0]
     lock["metadata"]["name"] = "elsewhere"
-    (folder / "dpf-render.lock.yaml").write_text(yamlio.dump_document(lock))
+    (folder / "dpf-render.lock.yaml").write_text(yamldump.dump_document(lock))
     done = run_dpf_render("render", str(folder))
     assert done.returncode == 0, done.stderr
     assert b"no DPUDeployment dpf-operator-system/elsewhere among the inputs" in done.stderr

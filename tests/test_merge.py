@@ -1,4 +1,5 @@
-"""Helm coalesce of configuration values over template values (SPEC §2.5), against DPF's cases and deepmerge."""
+"""Helm coalesce of configuration values over template values (DPF: `internal/dpuservice/utils/mergemaps.go`),
+against DPF's cases and deepmerge."""
 
 from __future__ import annotations
 

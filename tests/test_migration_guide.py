@@ -37,6 +37,8 @@ import yaml
 
 from .conftest import REPO
 
+pytestmark = pytest.mark.slow  # runs the guide's procedure against a fake API server
+
 GUIDE = REPO / "docs" / "migrating-from-dpf.md"
 ADOPT = REPO / "tests" / "adopt"
 CASES = sorted(p.name for p in ADOPT.iterdir() if (p / "live.yaml").exists())

@@ -1,4 +1,4 @@
-"""Digests, suffixes and names (SPEC §2.6), pinned like kustomize's hasher_test.go.
+"""Digests, suffixes and names (docs/revisions.md, docs/digests.md), pinned like kustomize's hasher_test.go.
 
 The pinned values were worked out from the algorithm with hashlib alone, outside this package: sha256 of the
 key, its first 16 hex digits as an integer n, five digits of n in base 27 (least significant first) mapped

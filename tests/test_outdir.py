@@ -242,6 +242,7 @@ def test_check_accepts_a_folder_written_this_way(checkout: Path) -> None:
     assert b"extra" not in done.stdout + done.stderr
 
 
+@pytest.mark.slow  # concurrent processes
 def test_two_renders_into_one_folder_at_once(checkout: Path) -> None:
     """Both succeed (one after the other), never exit 3, and the folder is whole, with nothing left beside it."""
     assert render("deploy", "-o", "rendered", cwd=checkout).returncode == 0
@@ -292,6 +293,7 @@ def test_a_killed_render_leaves_nothing_a_later_one_does_not_remove(checkout: Pa
     ]
 
 
+@pytest.mark.slow  # concurrent processes
 def test_sigkill_while_writing_then_a_rerun_cleans_up(checkout: Path, tmp_path: Path) -> None:
     import importlib
 

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from kustomize_plugin import pipeline, yamlio
+from kustomize_plugin import krm, pipeline, yamldump, yamlload
 from kustomize_plugin.config import RenderConfig
-from kustomize_plugin.inputs import Item
-from kustomize_plugin.sources import read_paths
+from kustomize_plugin.index import Item
+from kustomize_plugin.read import read_paths
 
 from .conftest import REPO, run_dpf_render
 
@@ -29,10 +29,12 @@ def example_objects() -> list[dict[str, Any]]:
 
 
 def render(objs: list[dict[str, Any]], **options: Any) -> list[dict[str, Any]]:
-    output, results = pipeline.run([Item(o, i) for i, o in enumerate(objs)], RenderConfig(**options))
-    errors = [str(r) for r in results if r.severity == "error"]
+    rendering = pipeline.render(
+        [Item(o, i) for i, o in enumerate(objs)], RenderConfig(**options), mode=pipeline.FINAL
+    )
+    errors = [str(r) for r in rendering.results if r.severity == "error"]
     assert not errors, errors
-    return output
+    return rendering.objects()
 
 
 def children(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -65,14 +67,14 @@ def test_old_shape_renders_the_same_children_as_new_shape() -> None:
     old = (GOLDEN / "old-shape" / "expected.yaml").read_text()
     new = (GOLDEN / "new-shape" / "expected.yaml").read_text()
     old_docs = (
-        yamlio.load_documents(old)[0]["items"]
+        yamlload.load_documents(old)[0]["items"]
         if old.startswith("apiVersion: config")
-        else yamlio.load_documents(old)
+        else yamlload.load_documents(old)
     )
     new_docs = (
-        yamlio.load_documents(new)[0]["items"]
+        yamlload.load_documents(new)[0]["items"]
         if new.startswith("apiVersion: config")
-        else yamlio.load_documents(new)
+        else yamlload.load_documents(new)
     )
     assert children(old_docs) == children(new_docs)
     assert children(new_docs)
@@ -161,12 +163,12 @@ def test_interface_rename_mints_a_new_interface_name() -> None:
 
 def test_input_order_does_not_change_the_children() -> None:
     objs = example_objects()
-    expected = yamlio.dump_stream(children(render(objs)))
+    expected = yamldump.dump_stream(children(render(objs)))
     rng = random.Random(20261123)
     for _ in range(5):
         shuffled = copy.deepcopy(objs)
         rng.shuffle(shuffled)
-        assert yamlio.dump_stream(children(render(shuffled))) == expected
+        assert yamldump.dump_stream(children(render(shuffled))) == expected
 
 
 @pytest.mark.parametrize("seed", ["0", "1", "4242"])
@@ -236,3 +238,36 @@ def test_usage_errors_exit_2() -> None:
     assert run_dpf_render("render").returncode == 2
     assert run_dpf_render("no-such-command").returncode == 2
     assert run_dpf_render("render", "--bfb-version", "novalue", str(EXAMPLE)).returncode == 2
+
+
+def test_children_are_built_twice_at_most_even_when_pyyaml_writes_a_part(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    items: list[Any] = []
+    for path in sorted(EXAMPLE.glob("*.yaml")):
+        items += yamlload.load_documents(path.read_text(encoding="utf-8"))
+    built: list[str] = []
+    original = pipeline.generate_dpuset  # type: ignore[attr-defined]
+
+    def counted(*args: Any) -> dict[str, Any]:
+        obj = original(*args)
+        built.append(obj["metadata"]["name"])
+        return obj
+
+    monkeypatch.setattr(pipeline, "generate_dpuset", counted)
+    request = krm.Request()
+    request.items = [Item(copy.deepcopy(o), i) for i, o in enumerate(items)]
+    request.resource_list = True
+    # Written after the items, with a key the specialised emitter leaves to PyYAML (over 128 bytes).
+    long_key = {"k" * 130: "v"}
+    request.function_config = {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": "c", "annotations": long_key},
+    }
+    outcome = krm.decide(request, cwd=str(REPO))
+    text = krm.render_output(request, outcome)
+    assert outcome.code == 0
+    assert "k" * 130 in text
+    assert built
+    assert all(built.count(name) == 2 for name in built), built

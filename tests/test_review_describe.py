@@ -161,7 +161,7 @@ def test_describe_walks_the_render_once_not_once_per_deployment() -> None:
 
     from kustomize_plugin import pipeline
     from kustomize_plugin.config import RenderConfig
-    from kustomize_plugin.inputs import Item
+    from kustomize_plugin.index import Item
     from kustomize_plugin.review.describe import describe_render
 
     from .conftest import REPO
@@ -169,11 +169,11 @@ def test_describe_walks_the_render_once_not_once_per_deployment() -> None:
     sys.path.insert(0, str(REPO / "scripts"))
     gen_fleet: Any = importlib.import_module("gen_fleet")
     items = [Item(obj, i) for i, obj in enumerate(gen_fleet.fleet(30))]
-    render = pipeline.render_items(items, RenderConfig())
-    render.items = _CountingList(render.items)
-    render.results = _CountingList(render.results)
+    rendering = pipeline.render(items, RenderConfig(), mode=pipeline.FINAL)
+    rendering.kept = _CountingList(rendering.kept)
+    rendering.results = _CountingList(rendering.results)
     _CountingList.walks = 0
-    views, _ = describe_render(items, render)
+    views, _ = describe_render(rendering)
     assert len(views) == 30
     assert all(len(v.dpusets) == 1 for v in views)
     assert _CountingList.walks <= 4

@@ -97,7 +97,7 @@ def test_git_path_is_a_file_and_relative_to_the_working_directory(
 
 
 def test_git_blobs_are_read_in_sorted_order_with_their_names(repo: Path) -> None:
-    from kustomize_plugin.review.inputs import read_input_set
+    from kustomize_plugin.review.input_sets import read_input_set
 
     (repo / "deploy" / "b").mkdir()
     (repo / "deploy" / "b" / "z.yml").write_text(
@@ -155,7 +155,7 @@ def test_done_when_disruptive_change_of_the_example(
     """The issue's demo: a disruptive change of the bundled example, planned from HEAD~1, as Markdown."""
     from kustomize_plugin import pipeline
     from kustomize_plugin.config import RenderConfig
-    from kustomize_plugin.sources import read_paths
+    from kustomize_plugin.read import read_paths
 
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "no-global-config"))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
@@ -172,7 +172,7 @@ def test_done_when_disruptive_change_of_the_example(
     monkeypatch.chdir(root)
 
     items, _ = read_paths([str(EXAMPLE)])
-    [before] = pipeline.render_items(items, RenderConfig()).revisions
+    [before] = pipeline.render(items, RenderConfig(), mode=pipeline.FINAL).revisions
     services = sorted(s.name for s in before.services)
     dpusets = sorted(f"{before.deployment.name}-{s.name_suffix}" for s in before.deployment.dpu_sets)
 
@@ -191,7 +191,7 @@ def test_done_when_disruptive_change_of_the_example(
     for name in services:
         assert f"| -/+ | DPUService | `{name}` → " in out
     code, _, _ = run([*args, "--fail-on-disruptive"], capsys)
-    assert code == 2
+    assert code == 4
 
 
 @pytest.mark.usefixtures("repo")

@@ -94,25 +94,25 @@ def test_fail_on_disruptive_exit_code(
 ) -> None:
     monkeypatch.chdir(CASES / case)
     code, _, _ = run(["plan", "base.yaml", "head.yaml", "--fail-on-disruptive"], capsys)
-    assert code == (2 if CLASSES[case][4] else 0)
+    assert code == (4 if CLASSES[case][4] else 0)
 
 
 def build_plan(base: Path, head: Path) -> Plan:
     from kustomize_plugin import pipeline
     from kustomize_plugin.config import RenderConfig
+    from kustomize_plugin.read import read_paths
     from kustomize_plugin.review.plan import plan_renders
-    from kustomize_plugin.sources import read_paths
 
     renders = []
     for path in (base, head):
         items, found = read_paths([str(path)])
         assert found == []
-        render = pipeline.render_items(items, RenderConfig(allow_empty=True))
+        render = pipeline.render(items, RenderConfig(allow_empty=True), mode=pipeline.FINAL)
         assert [r for r in render.results if r.severity == "error"] == []
         renders.append(render)
     return plan_renders(
-        renders[0].items,
-        renders[1].items,
+        renders[0].objects(),
+        renders[1].objects(),
         base_revisions=renders[0].revisions,
         head_revisions=renders[1].revisions,
     )

@@ -21,6 +21,8 @@ import pytest
 
 from .conftest import REPO, tool_env
 
+pytestmark = pytest.mark.slow  # drives the commands on a pseudo-terminal
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any

@@ -23,9 +23,9 @@ from typing import Any, NamedTuple
 
 import pytest
 
-from kustomize_plugin import pipeline, yamlio
+from kustomize_plugin import pipeline, yamldump, yamlload
 from kustomize_plugin.config import RenderConfig
-from kustomize_plugin.inputs import Item
+from kustomize_plugin.index import Item
 from kustomize_plugin.review.plan import plan_renders
 from kustomize_plugin.review.plan_report import format_text
 
@@ -146,7 +146,7 @@ spec:
 
 
 def base(*, chain_policy: bool = False) -> Objects:
-    objs: Objects = yamlio.load_documents(BASE)
+    objs: Objects = yamlload.load_documents(BASE)
     if chain_policy:
         deployment(objs)["spec"]["serviceChains"]["upgradePolicy"]["applyNodeEffect"] = True
     return objs
@@ -218,7 +218,7 @@ def flip_mon_policy(objs: Objects) -> None:
 
 def add_service(*, disruptive: bool) -> Callable[[Objects], None]:
     def change(objs: Objects) -> None:
-        extra = yamlio.load_documents(EXTRA)
+        extra = yamlload.load_documents(EXTRA)
         if not disruptive:
             extra[1]["spec"]["upgradePolicy"] = {"applyNodeEffect": False}
         objs.extend(extra)
@@ -331,14 +331,16 @@ ROWS: dict[str, Row] = {
 # Rendering and reading outcomes
 
 
-def render(objs: Objects) -> pipeline.Render:
-    out = pipeline.render_items([Item(o, i) for i, o in enumerate(copy.deepcopy(objs))], RenderConfig())
+def render(objs: Objects) -> pipeline.Rendering:
+    out = pipeline.render(
+        [Item(o, i) for i, o in enumerate(copy.deepcopy(objs))], RenderConfig(), mode=pipeline.FINAL
+    )
     errors = [str(r) for r in out.results if r.severity == "error"]
     assert not errors, errors
     return out
 
 
-def with_lock(objs: Objects, rendered: pipeline.Render) -> Objects:
+def with_lock(objs: Objects, rendered: pipeline.Rendering) -> Objects:
     """The inputs plus the lock of `rendered`, as `dpf-render lock` writes it."""
     locks = [r.lock.to_object() for r in rendered.revisions]
     return [o for o in objs if o["kind"] != "DPUDeploymentLock"] + locks
@@ -395,7 +397,7 @@ def head_of(row: Row) -> tuple[Objects, Objects]:
 @pytest.mark.parametrize("row", ROWS.values(), ids=ROWS.keys())
 def test_without_a_lock(row: Row) -> None:
     before, after = head_of(row)
-    assert outcome(render(before).items, render(after).items) == row.without_lock
+    assert outcome(render(before).objects(), render(after).objects()) == row.without_lock
 
 
 @pytest.mark.parametrize("row", ROWS.values(), ids=ROWS.keys())
@@ -404,7 +406,7 @@ def test_with_the_lock_of_the_base_the_outcome_is_dpfs(row: Row) -> None:
     locked_before = with_lock(before, render(before))
     base_render = render(locked_before)
     head_render = render([*after, *(o for o in locked_before if o["kind"] == "DPUDeploymentLock")])
-    assert outcome(base_render.items, head_render.items) == row.dpf
+    assert outcome(base_render.objects(), head_render.objects()) == row.dpf
 
 
 @pytest.mark.parametrize("row", ROWS.values(), ids=ROWS.keys())
@@ -414,9 +416,9 @@ def test_committing_the_updated_lock_renders_the_same(row: Row) -> None:
     stale_render = render(stale)
     updated = with_lock(after, stale_render)
     updated_render = render(updated)
-    assert yamlio.dump_stream(updated_render.items) == yamlio.dump_stream(stale_render.items)
+    assert yamldump.dump_stream(updated_render.objects()) == yamldump.dump_stream(stale_render.objects())
     assert not [r for r in updated_render.results if "out of date" in r.message]
-    assert render(with_lock(after, updated_render)).items == updated_render.items  # idempotent
+    assert render(with_lock(after, updated_render)).objects() == updated_render.objects()  # idempotent
 
 
 @pytest.mark.parametrize("row", ROWS.values(), ids=ROWS.keys())
@@ -424,15 +426,17 @@ def test_plan_names_the_node_effect_and_what_dpf_would_do(row: Row) -> None:
     before, after = head_of(row)
     base_render, head_render = render(before), render(after)
     items = [Item(o, i) for i, o in enumerate(copy.deepcopy(after))]
-    dpf_render = pipeline.render_items(
-        pipeline.with_locks(items, [r.lock for r in base_render.revisions]), RenderConfig()
+    dpf_render = pipeline.render(
+        pipeline.with_locks(items, [r.lock for r in base_render.revisions]),
+        RenderConfig(),
+        mode=pipeline.FINAL,
     )
     plan = plan_renders(
-        base_render.items,
-        head_render.items,
+        base_render.objects(),
+        head_render.objects(),
         base_revisions=base_render.revisions,
         head_revisions=head_render.revisions,
-        dpf_docs=dpf_render.items,
+        dpf_docs=dpf_render.objects(),
         dpf_revisions=dpf_render.revisions,
     )
     text = format_text(plan)

@@ -1,4 +1,4 @@
-"""Hostile and broken input, interruption, and the click-free `render` path (issue 6, SPEC §4 "Safe").
+"""Hostile and broken input, interruption, and the click-free `render` path (docs/safety.md, docs/install.md).
 
 Every limit ends in a clear error, exit 1, and nothing on stdout (or a ResourceList whose results say what
 happened), never a traceback or a hang; the real console script runs each case, with a generous timeout as
@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 from kustomize_plugin import config as config_mod
-from kustomize_plugin import yamlio
+from kustomize_plugin import yamlload
 
 from .conftest import REPO, run_dpf_render, tool_env
 
@@ -89,6 +89,7 @@ HOSTILE: dict[str, tuple[bytes, str | None]] = {
 }
 
 
+@pytest.mark.slow  # processes, signals and large inputs
 @pytest.mark.parametrize(("data", "message"), HOSTILE.values(), ids=HOSTILE.keys())
 def test_hostile_stream_is_a_clear_error(tmp_path: Path, data: bytes, message: str | None) -> None:
     result = run_dpf_render(stdin=data, cwd=tmp_path)
@@ -130,7 +131,7 @@ def test_items_that_are_not_objects_are_results_in_a_resource_list() -> None:
     data = resource_list(["a", "list"], "text", {"kind": "NoApiVersion"}, yaml.safe_load(OBJECT))
     result = run_dpf_render(stdin=data)
     assert result.returncode == 1
-    out = yamlio.load_documents(result.stdout.decode())[0]
+    out = yamlload.load_documents(result.stdout.decode())[0]
     assert out["kind"] == "ResourceList"
     messages = [r["message"] for r in out["results"]]
     assert any("items[0] is not a mapping" in m for m in messages)
@@ -191,6 +192,7 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return directory
 
 
+@pytest.mark.slow  # processes, signals and large inputs
 @pytest.mark.parametrize("moment", ["while rendering", "while writing the folder"])
 def test_sigterm_during_render_to_a_folder_leaves_it_as_it_was(
     tmp_path: Path, fleet: Path, moment: str
@@ -220,6 +222,7 @@ def test_sigterm_during_render_to_a_folder_leaves_it_as_it_was(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no staging or old copy left behind
 
 
+@pytest.mark.slow  # processes, signals and large inputs
 def test_sigterm_stops_the_krm_function_with_nothing_half_written(tmp_path: Path) -> None:
     stream = tmp_path / "fleet.yaml"
     stream.write_text(gen_fleet.dump(gen_fleet.fleet(400)))
@@ -231,11 +234,11 @@ def test_sigterm_stops_the_krm_function_with_nothing_half_written(tmp_path: Path
             stdout, stderr = process.communicate(timeout=60)
         assert b"Traceback" not in stderr
         if process.returncode == 0:  # it had finished
-            assert yamlio.load_documents(stdout.decode())
+            assert yamlload.load_documents(stdout.decode())
         else:
             assert process.returncode == -signal.SIGTERM
             # Either nothing, or all of it: the output goes out in one piece at the very end.
-            assert stdout == b"" or len(yamlio.load_documents(stdout.decode())) > 5000
+            assert stdout == b"" or len(yamlload.load_documents(stdout.decode())) > 5000
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -281,13 +284,13 @@ def click_parse(args: list[str]) -> tuple[list[str], config_mod.RenderConfig, st
     """What click makes of `render ARGS`: (paths, config, output dir), or why it refuses."""
     import click
 
-    from kustomize_plugin import cli
+    from kustomize_plugin import cli, cli_options
 
     try:
         context = cli.render.make_context("render", list(args))
         params = dict(context.params)
         paths, output_dir = list(params.pop("paths")), params.pop("output_dir")
-        return paths, cli.build_config(**params), output_dir
+        return paths, cli_options.build_config(**params), output_dir
     except click.exceptions.Exit:
         return "exit"
     except click.ClickException as exc:
@@ -456,7 +459,7 @@ def test_an_ascii_locale_gets_utf8_output(tmp_path: Path, args: list[str]) -> No
 def test_an_owner_label_that_is_a_map_is_passed_through(tmp_path: Path) -> None:
     """A child-kind item whose owner label is not a string is no previous render: it passes through, and KRM
     mode still answers with a ResourceList."""
-    docs = [yamlio.load_documents(p.read_text()) for p in sorted(EXAMPLE.glob("*.yaml"))]
+    docs = [yamlload.load_documents(p.read_text()) for p in sorted(EXAMPLE.glob("*.yaml"))]
     items: list[Any] = [d for group in docs for d in group]
     odd = {
         "apiVersion": "provisioning.dpu.nvidia.com/v1alpha1",
@@ -471,7 +474,7 @@ def test_an_owner_label_that_is_a_map_is_passed_through(tmp_path: Path) -> None:
     stderr = result.stderr.decode()
     assert result.returncode in (0, 1), stderr
     assert "internal error" not in stderr
-    out = yamlio.load_documents(result.stdout.decode())
+    out = yamlload.load_documents(result.stdout.decode())
     assert len(out) == 1
     assert out[0]["kind"] == "ResourceList"
     assert odd in out[0]["items"]

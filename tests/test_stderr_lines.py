@@ -13,9 +13,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kustomize_plugin import krm, yamlio
+from kustomize_plugin import krm, yamldump, yamlload
 from kustomize_plugin import results as R
-from kustomize_plugin.inputs import Item
+from kustomize_plugin.index import Item
 
 from .conftest import REPO, run_dpf_render, tool_env
 
@@ -29,7 +29,7 @@ FORGED = "x\nerror: forged\r\x1b[31mred\x1b]0;title\x07\x85\u2028\u2029\x9b\x00"
 def example() -> list[dict[str, Any]]:
     docs: list[dict[str, Any]] = []
     for path in sorted(EXAMPLE.glob("*.yaml")):
-        docs += yamlio.load_documents(path.read_text(encoding="utf-8"))
+        docs += yamlload.load_documents(path.read_text(encoding="utf-8"))
     return docs
 
 
@@ -123,7 +123,7 @@ def test_hostile_names_through_render_and_argocd(tmp_path: Path) -> None:
     folder.mkdir()
     for where in ("name", "service"):
         docs = hostile(BASE, where, FORGED)
-        (folder / "all.yaml").write_text(yamlio.dump_stream(docs), encoding="utf-8")
+        (folder / "all.yaml").write_text(yamldump.dump_stream(docs), encoding="utf-8")
         for args in (["render", str(folder)], ["argocd", "generate", str(folder)]):
             done = run_dpf_render(*args, env=tool_env(ARGOCD_APP_NAMESPACE="dpf"), cwd=tmp_path)
             stderr = done.stderr.decode()

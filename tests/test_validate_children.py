@@ -16,7 +16,7 @@ import pytest
 
 from kustomize_plugin import pipeline
 from kustomize_plugin.config import RenderConfig
-from kustomize_plugin.inputs import Item
+from kustomize_plugin.index import Item
 from kustomize_plugin.validate.children import check_child, check_children
 
 from .validation.fixtures import DELETE, base_docs, brief, children, errors, find, run, set_path
@@ -251,9 +251,11 @@ def test_what_newer_dpf_writes_and_free_form_values_are_accepted(
 
 
 def planned() -> tuple[Any, list[dict[str, Any]]]:
-    plan = pipeline.plan([Item(d, i) for i, d in enumerate(base_docs())], RenderConfig())
-    [revision] = plan.revisions
-    return revision, pipeline.raw_children(revision, plan.config)
+    rendering = pipeline.render(
+        [Item(d, i) for i, d in enumerate(base_docs())], RenderConfig(), mode=pipeline.FINAL
+    )
+    [revision] = rendering.revisions
+    return revision, pipeline.build_children(revision, rendering.config)
 
 
 @pytest.mark.parametrize(

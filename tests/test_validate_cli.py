@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kustomize_plugin import yamlio
+from kustomize_plugin import yamldump, yamlload
 
 from .conftest import REPO, run_dpf_render
 
@@ -52,16 +52,16 @@ def test_five_problems_write_no_output_folder(tmp_path: Path) -> None:
 
 
 def test_the_krm_function_returns_the_items_unchanged_with_every_result() -> None:
-    docs = yamlio.load_documents((REPO / FIVE).read_text())
+    docs = yamlload.load_documents((REPO / FIVE).read_text())
     for index, doc in enumerate(docs):
         doc["metadata"]["annotations"] = {
             "config.kubernetes.io/path": "five.yaml",
             "config.kubernetes.io/index": str(index),
         }
     request = {"apiVersion": "config.kubernetes.io/v1", "kind": "ResourceList", "items": docs}
-    done = run_dpf_render(stdin=yamlio.dump_document(request).encode())
+    done = run_dpf_render(stdin=yamldump.dump_document(request).encode())
     assert done.returncode == 1
-    answer = yamlio.load_documents(done.stdout.decode())[0]
+    answer = yamlload.load_documents(done.stdout.decode())[0]
     assert answer["items"] == docs
     results = answer["results"]
     assert len(results) == 5
@@ -86,7 +86,7 @@ def test_many_problems_are_all_printed() -> None:
     assert done.stderr.decode() == (CASES / "many-problems" / "stderr.txt").read_text()
     conditions = {
         r["tags"]["condition"]
-        for r in yamlio.load_documents((CASES / "many-problems" / "results.yaml").read_text())[0]
+        for r in yamlload.load_documents((CASES / "many-problems" / "results.yaml").read_text())[0]
     }
     assert conditions == {
         "InputValid",

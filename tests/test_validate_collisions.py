@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from kustomize_plugin import argocd, krm, pipeline, yamlio
+from kustomize_plugin import argocd, krm, pipeline, yamldump, yamlload
 from kustomize_plugin import results as R
 from kustomize_plugin.config import RenderConfig
-from kustomize_plugin.inputs import Item
+from kustomize_plugin.index import Item
 from kustomize_plugin.validate.collisions import child_identities
 
 from .conftest import REPO, run_dpf_render
@@ -32,7 +32,7 @@ def two_deployments(first: tuple[str, str], second: tuple[str, str]) -> list[dic
     demo = find(docs, D, "demo")
     docs.remove(demo)
     for name, suffix in (first, second):
-        d = yamlio.load_documents(yamlio.dump_document(demo))[0]
+        d = yamlload.load_documents(yamldump.dump_document(demo))[0]
         d["metadata"]["name"] = name
         d["spec"]["dpus"]["dpuSets"][0]["nameSuffix"] = suffix
         docs.append(d)
@@ -90,7 +90,7 @@ def test_a_hand_written_object_with_a_child_s_identity_names_its_file() -> None:
             2,
         )
     )
-    _output, results = pipeline.run(items, RenderConfig())
+    results = pipeline.render(items, RenderConfig(), mode=pipeline.FINAL).results
     assert brief(errors(results)) == [
         (
             "error",
@@ -165,7 +165,7 @@ def test_two_pass_through_objects_with_one_identity_are_an_error_on_the_second()
     config_map = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "settings", "namespace": NS}}
     items = [Item(d, i) for i, d in enumerate(base_docs())]
     items += [Item(dict(config_map), 7, "a.yaml", 0), Item(dict(config_map), 8, "b.yaml", 1)]
-    _, results = pipeline.run(items, RenderConfig())
+    results = pipeline.render(items, RenderConfig(), mode=pipeline.FINAL).results
     assert [(r.ref.kind if r.ref else "", r.file_path, r.message) for r in errors(results)] == [
         (
             "ConfigMap",
@@ -188,7 +188,7 @@ def test_re_rendering_previous_output_is_not_a_collision() -> None:
 
 def test_the_collision_is_an_error_in_every_mode(tmp_path: Path) -> None:
     docs = collision_issue()
-    stream = yamlio.dump_stream(docs)
+    stream = yamldump.dump_stream(docs)
     # dpf-render render
     (tmp_path / "in.yaml").write_text(stream)
     done = run_dpf_render("render", str(tmp_path / "in.yaml"))
@@ -197,8 +197,8 @@ def test_the_collision_is_an_error_in_every_mode(tmp_path: Path) -> None:
     # the KRM function
     request = {"apiVersion": "config.kubernetes.io/v1", "kind": "ResourceList", "items": docs}
     out, err = io.StringIO(), io.StringIO()
-    assert krm.main(io.BytesIO(yamlio.dump_document(request).encode()), out, err) == R.EXIT_INPUT_ERROR
-    assert yamlio.load_documents(out.getvalue())[0]["items"] == docs
+    assert krm.main(io.BytesIO(yamldump.dump_document(request).encode()), out, err) == R.EXIT_INPUT_ERROR
+    assert yamlload.load_documents(out.getvalue())[0]["items"] == docs
     # the Argo CD plugin
     app = tmp_path / "app"
     app.mkdir()
@@ -219,12 +219,15 @@ GOLDEN = REPO / "tests" / "golden"
 @pytest.mark.parametrize("case", sorted(p.name for p in GOLDEN.iterdir() if (p / "input.yaml").exists()))
 def test_planned_identities_are_the_built_children(case: str) -> None:
     """The names checked while planning are exactly those of the children built afterwards."""
-    docs = yamlio.load_documents((GOLDEN / case / "input.yaml").read_text())
+    docs = yamlload.load_documents((GOLDEN / case / "input.yaml").read_text())
     items = docs[0]["items"] if docs and docs[0].get("kind") == "ResourceList" else docs
-    planned = pipeline.plan([Item(d, i) for i, d in enumerate(items)], RenderConfig(namespace=NS))
-    from_names = sorted(identity for r in planned.revisions for identity, _ in child_identities(r))
+    rendering = pipeline.render(
+        [Item(d, i) for i, d in enumerate(items)], RenderConfig(namespace=NS), mode=pipeline.FINAL
+    )
+    from_names = sorted(identity for r in rendering.revisions for identity, _ in child_identities(r))
     built = sorted(
         (c["apiVersion"].rpartition("/")[0], c["kind"], c["metadata"]["namespace"], c["metadata"]["name"])
-        for c in planned.generated()
+        for c, generated in rendering.documents()
+        if generated
     )
     assert from_names == built

@@ -1,4 +1,4 @@
-"""dependsOn (SPEC §2.4, reference §E): unknown names, self-reference, cycles, and the processing order.
+"""dependsOn (docs/checks.md; DPF: `internal/dpuservice/controllers/dpudeployment_controller.go`): unknown names, self-reference, cycles, and the processing order.
 
 DPF's messages for the first two; a cycle's message lists its members in dependsOn order, starting at the
 smallest name. Services are processed dependencies first, ties broken by name.

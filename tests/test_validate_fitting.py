@@ -1,4 +1,4 @@
-"""ResourceFittingReady (SPEC §2.3): DPF's `verifyResourceFitting` table and its exact message.
+"""ResourceFittingReady (docs/checks.md): DPF's `verifyResourceFitting` table and its exact message.
 
 Allocatable = dpuResources - systemReservedResources; requested = the sum of every template's
 resourceRequirements; quantities are exact Kubernetes quantities, printed in their canonical form.

@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from kustomize_plugin import krm, yamlio
+from kustomize_plugin import krm, yamldump, yamlload
 from kustomize_plugin import results as R
-from kustomize_plugin.cli import render_paths
 from kustomize_plugin.config import RenderConfig
+from kustomize_plugin.output import execute_paths
 
 from .conftest import REPO
 from .golden_util import assert_golden
@@ -34,11 +34,12 @@ def test_there_are_error_cases() -> None:
 def test_error_case(case: str, update_golden: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(REPO)
     relative = str(Path("tests") / "validation" / "cases" / case / "input.yaml")
-    _, results, code = render_paths([relative], RenderConfig())
-    assert code == R.EXIT_INPUT_ERROR
+    outcome = execute_paths([relative], RenderConfig())
+    results = outcome.results
+    assert outcome.code == R.EXIT_INPUT_ERROR
     folder = CASES_DIR / case
     assert_golden(
-        folder / "results.yaml", yamlio.dump_document([r.to_dict() for r in results]), update=update_golden
+        folder / "results.yaml", yamldump.dump_document([r.to_dict() for r in results]), update=update_golden
     )
     assert_golden(folder / "stderr.txt", R.stderr_lines(results), update=update_golden)
 
@@ -46,7 +47,7 @@ def test_error_case(case: str, update_golden: bool, monkeypatch: pytest.MonkeyPa
 @pytest.mark.parametrize("case", CASES)
 def test_error_case_as_a_resource_list(case: str) -> None:
     path = f"tests/validation/cases/{case}/input.yaml"
-    docs = yamlio.load_documents((CASES_DIR / case / "input.yaml").read_text(), source=path)
+    docs = yamlload.load_documents((CASES_DIR / case / "input.yaml").read_text(), source=path)
     items: list[dict[str, Any]] = []
     for index, doc in enumerate(docs):
         annotations = doc.setdefault("metadata", {}).setdefault("annotations", {})
@@ -54,11 +55,11 @@ def test_error_case_as_a_resource_list(case: str) -> None:
         items.append(doc)
     request = {"apiVersion": "config.kubernetes.io/v1", "kind": "ResourceList", "items": items}
     stdout, stderr = io.StringIO(), io.StringIO()
-    code = krm.main(io.BytesIO(yamlio.dump_document(request).encode()), stdout, stderr)
+    code = krm.main(io.BytesIO(yamldump.dump_document(request).encode()), stdout, stderr)
     assert code == R.EXIT_INPUT_ERROR
-    answer = yamlio.load_documents(stdout.getvalue())[0]
+    answer = yamlload.load_documents(stdout.getvalue())[0]
     assert answer["items"] == items  # unchanged: no partial output
-    expected = yamlio.load_documents((CASES_DIR / case / "results.yaml").read_text())[0]
+    expected = yamlload.load_documents((CASES_DIR / case / "results.yaml").read_text())[0]
     assert [_without_index(r) for r in answer["results"]] == [_without_index(r) for r in expected]
     assert stderr.getvalue() == (CASES_DIR / case / "stderr.txt").read_text()
 

@@ -1,6 +1,6 @@
-"""PrerequisitesReady (SPEC §2.1): every referenced object is among the inputs, in the deployment's namespace.
+"""PrerequisitesReady (docs/checks.md): every referenced object is among the inputs, in the deployment's namespace.
 
-Messages are DPF's `getDependencies` texts (reference §C.1). Status is honoured only when present, and then
+Messages are DPF's `getDependencies` texts (`internal/dpuservice/controllers/dpudeployment_controller.go`). Status is honoured only when present, and then
 as a warning. Nothing is emitted for a deployment whose prerequisites are missing.
 """
 

@@ -1,4 +1,4 @@
-"""SPEC §1.3: the CRD input rules of every field dpf-render reads, with DPF's messages where DPF has one.
+"""The CRD input rules of every field dpf-render reads (docs/checks.md, "Input rules"), with DPF's messages where DPF has one.
 
 Each rule has a failing row (one field broken in otherwise valid inputs, with the exact field path and
 message) and a passing row at its limit. Expected texts are written from the CRDs (shared/crds) and from
@@ -318,7 +318,7 @@ PASSING: list[tuple[str, str, str, tuple[Change, ...]]] = [
     ("node-effect-custom-label", D, "demo", one(("spec", "dpus", "nodeEffect"), {"customLabel": {"maintenance": "true"}})),
     ("node-effect-custom-action", D, "demo", one(("spec", "dpus", "nodeEffect"), {"customAction": "reboot"})),
     ("node-effect-hold-with-force", D, "demo", one(("spec", "dpus", "nodeEffect"), {"hold": True, "force": True})),
-    ("node-effect-missing", D, "demo", one(("spec", "dpus", "nodeEffect"), DELETE)),  # SPEC §1.2: a warning, from model.py
+    ("node-effect-missing", D, "demo", one(("spec", "dpus", "nodeEffect"), DELETE)),  # an older shape: a warning, from model.py
     ("strategy-missing", D, "demo", one(("spec", "dpus", "dpuSetStrategy"), DELETE)),
     ("strategy-on-delete", D, "demo", one(("spec", "dpus", "dpuSetStrategy"), {"type": "OnDelete"})),
     ("max-unavailable-percent", D, "demo", one(("spec", "dpus", "dpuSetStrategy", "rollingUpdate"), {"maxUnavailable": "10%"})),

@@ -1,4 +1,5 @@
-"""Templating of a dependent service's values (SPEC §2.4, reference §F) and chain ports (SPEC §2.7).
+"""Templating of a dependent service's values and chain ports (docs/checks.md; DPF templates with
+`internal/dpuservice/templates/templates.go`).
 
 Only a service with dependsOn is templated, only its configuration's helm values, with data restricted to
 its dependencies; a missing key or an unsupported construct is an error naming the value. A chain port that

@@ -1,6 +1,6 @@
-"""VersionMatchingReady (SPEC §2.2): DPF's table cases, where the BFB's DOCA version is found, and messages.
+"""VersionMatchingReady (docs/checks.md): DPF's table cases, where the BFB's DOCA version is found, and messages.
 
-The DPF rows are `verifyVersionMatching`'s table (reference §C.2): a BFB with DOCA 2.9.1 (status, as DPF's
+The DPF rows are `verifyVersionMatching`'s table (`internal/dpuservice/controllers/dpudeployment_controller_test.go`): a BFB with DOCA 2.9.1 (status, as DPF's
 BFB controller writes it) and a BlueFieldSoftware with 3.3.0, against each template's constraint.
 """
 

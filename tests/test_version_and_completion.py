@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from kustomize_plugin import __version__, yamlio
+from kustomize_plugin import __version__, yamlload
 
 from .conftest import PRODUCER_CONSUMER, dpf_render_bin, run_dpf_render, tool_env
 
@@ -48,7 +48,7 @@ def test_version_lists_exactly_what_a_render_writes() -> None:
     assert done.returncode == 0, done.stderr
     written = {
         (d["apiVersion"], d["kind"])
-        for d in yamlio.load_documents(done.stdout.decode())
+        for d in yamlload.load_documents(done.stdout.decode())
         if d["kind"] not in ("BFB", "DPUFlavor")  # kept inputs, not children
     }
     version = run_dpf_render("--version").stdout.decode()
@@ -127,6 +127,7 @@ SESSIONS = {
 }
 
 
+@pytest.mark.slow  # starts real shells
 @pytest.mark.e2e
 @pytest.mark.parametrize("shell", sorted(SESSIONS))
 def test_a_real_shell_completes_a_command(shell: str, tmp_path: Path) -> None:

@@ -1,9 +1,13 @@
-"""DPUServiceChain: at most one per DPUDeployment, when `spec.serviceChains` is set (reference §B.5)."""
+"""DPUServiceChain: at most one per DPUDeployment, when `spec.serviceChains` is set.
+
+As DPF builds it in `internal/dpuservice/controllers/dpudeployment_controller_dpuservicechain.go`.
+"""
 
 from __future__ import annotations
 
 from .. import naming
 from ..model import SVC_V1
+from . import child
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -15,7 +19,6 @@ KIND = "DPUServiceChain"
 
 
 def generate_chain(revision: DeploymentRevision, chain: ChainRevision) -> dict[str, Any]:
-    d = revision.deployment
     # Both template levels embed ObjectMeta by value: DPF writes their empty metadata (see interface.py).
     spec: dict[str, Any] = {
         "template": {
@@ -33,14 +36,11 @@ def generate_chain(revision: DeploymentRevision, chain: ChainRevision) -> dict[s
     }
     if revision.cluster_selector is not None:
         spec["dpuClusterSelector"] = revision.cluster_selector
-    return {
-        "apiVersion": SVC_V1,
-        "kind": KIND,
-        "metadata": {
-            "annotations": {naming.CHAIN_VERSION_KEY: chain.version},
-            "labels": {naming.OWNER_LABEL: revision.owner},
-            "name": chain.name,
-            "namespace": d.namespace,
-        },
-        "spec": spec,
-    }
+    return child(
+        revision,
+        api_version=SVC_V1,
+        kind=KIND,
+        name=chain.name,
+        spec=spec,
+        annotations={naming.CHAIN_VERSION_KEY: chain.version},
+    )

@@ -1,9 +1,13 @@
-"""DPUService: one per `spec.services` key (reference §B.3)."""
+"""DPUService: one per `spec.services` key.
+
+As DPF builds it in `internal/dpuservice/controllers/dpudeployment_controller_dpuservice.go`.
+"""
 
 from __future__ import annotations
 
 from .. import gojson, naming
 from ..model import SVC_V1
+from . import child
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -83,7 +87,6 @@ def security(service: ServiceRevision) -> dict[str, Any]:
 
 
 def generate_dpuservice(revision: DeploymentRevision, service: ServiceRevision) -> dict[str, Any]:
-    d = revision.deployment
     configuration = service.configuration
     daemon = configuration.daemon_set
     daemon_set: dict[str, Any] = {
@@ -117,14 +120,12 @@ def generate_dpuservice(revision: DeploymentRevision, service: ServiceRevision) 
         if revision.cluster_selector is not None:
             spec["dpuClusterSelector"] = revision.cluster_selector
         spec["security"] = security(service)
-    return {
-        "apiVersion": SVC_V1,
-        "kind": KIND,
-        "metadata": {
-            "annotations": {naming.SERVICE_VERSION_ANNOTATION: service.version},
-            "labels": {naming.OWNER_LABEL: revision.owner, naming.SERVICE_LABEL: service.key},
-            "name": service.name,
-            "namespace": d.namespace,
-        },
-        "spec": spec,
-    }
+    return child(
+        revision,
+        api_version=SVC_V1,
+        kind=KIND,
+        name=service.name,
+        spec=spec,
+        labels={naming.SERVICE_LABEL: service.key},
+        annotations={naming.SERVICE_VERSION_ANNOTATION: service.version},
+    )

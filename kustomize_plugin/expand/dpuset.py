@@ -1,9 +1,13 @@
-"""DPUSet: one per `spec.dpus.dpuSets[]` entry (reference §B.2), wired to the current service and chain names."""
+"""DPUSet: one per `spec.dpus.dpuSets[]` entry, wired to the current service and chain names.
+
+As DPF builds it (`generateDPUSet` in `internal/dpuservice/controllers/dpudeployment_controller.go`).
+"""
 
 from __future__ import annotations
 
 from .. import naming
 from ..model import BFB, FLAVOR, PROVISIONING_V1
+from . import child
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -91,13 +95,10 @@ def generate_dpuset(revision: DeploymentRevision, dpu_set: DPUSetSpec) -> dict[s
         spec["dpuNodeSelector"] = label_selector(dpu_set.node_selector)
     if dpu_set.device_selector is not None:
         spec["dpuDeviceSelector"] = label_selector(dpu_set.device_selector)
-    return {
-        "apiVersion": PROVISIONING_V1,
-        "kind": KIND,
-        "metadata": {
-            "labels": {naming.OWNER_LABEL: revision.owner},
-            "name": naming.dpuset_name(d.name, dpu_set.name_suffix),
-            "namespace": d.namespace,
-        },
-        "spec": spec,
-    }
+    return child(
+        revision,
+        api_version=PROVISIONING_V1,
+        kind=KIND,
+        name=naming.dpuset_name(d.name, dpu_set.name_suffix),
+        spec=spec,
+    )

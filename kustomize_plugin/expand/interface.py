@@ -1,9 +1,13 @@
-"""DPUServiceInterface: one per interface of a DPU-side service's configuration (reference §B.4)."""
+"""DPUServiceInterface: one per interface of a DPU-side service's configuration.
+
+As DPF builds it in `internal/dpuservice/controllers/dpudeployment_controller_dpuserviceinterface.go`.
+"""
 
 from __future__ import annotations
 
 from .. import naming
 from ..model import SVC_V1
+from . import child
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -18,7 +22,6 @@ KIND = "DPUServiceInterface"
 def generate_interface(
     revision: DeploymentRevision, service: ServiceRevision, interface: Interface, name: str
 ) -> dict[str, Any]:
-    d = revision.deployment
     service_spec: dict[str, Any] = {
         "interfaceName": interface.name,
         "network": interface.network,
@@ -56,14 +59,12 @@ def generate_interface(
     }
     if revision.cluster_selector is not None:
         spec["dpuClusterSelector"] = revision.cluster_selector
-    return {
-        "apiVersion": SVC_V1,
-        "kind": KIND,
-        "metadata": {
-            "annotations": {naming.SERVICE_VERSION_ANNOTATION: service.version},
-            "labels": {naming.OWNER_LABEL: revision.owner, naming.SERVICE_LABEL: service.key},
-            "name": name,
-            "namespace": d.namespace,
-        },
-        "spec": spec,
-    }
+    return child(
+        revision,
+        api_version=SVC_V1,
+        kind=KIND,
+        name=name,
+        spec=spec,
+        labels={naming.SERVICE_LABEL: service.key},
+        annotations={naming.SERVICE_VERSION_ANNOTATION: service.version},
+    )

@@ -1,7 +1,7 @@
 """Which revision each child of one DPUDeployment is: templated values, digests, names, serviceIDs, wiring.
 
 This is the step DPF's controller does against cluster state; offline, the revision is a pure function of
-the inputs (SPEC §2.6): services in dependsOn order (a dependent's templated values name its dependencies'
+the inputs (docs/revisions.md): services in dependsOn order (a dependent's templated values name its dependencies'
 DPUServices), then their interfaces, then the chain, whose digest covers the serviceIDs it selects.
 """
 
@@ -16,9 +16,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from ..model import Configuration, Deployment, Interface, Template
+    from ..model import Configuration, Deployment, Interface, Resolved, Template
     from ..results import Result
-    from ..validate.prerequisites import Resolved
 
 
 NEW = "new"  # a new revision: a new name (DPF creates a new object)
@@ -125,7 +124,7 @@ def aggregate_cluster_selector(d: Deployment) -> dict[str, Any] | None:
     }
 
 
-def plan_revisions(
+def derive_revision(
     d: Deployment, resolved: Resolved, order: list[str], locked: DeploymentLock | None = None
 ) -> tuple[DeploymentRevision | None, list[Result]]:
     out: list[Result] = []
@@ -164,7 +163,7 @@ def plan_revisions(
     if out:
         return None, out
     if d.switches is not None:
-        revision.chain, found = plan_chain(d, by_key)
+        revision.chain, found = derive_chain(d, by_key)
         out.extend(found)
         if revision.chain is not None:
             decide_chain(revision, revision.chain, by_key, locked.chain if locked is not None else None)
@@ -362,7 +361,7 @@ def render_values(
     return rendered, problems
 
 
-def plan_chain(
+def derive_chain(
     d: Deployment, services: dict[str, ServiceRevision]
 ) -> tuple[ChainRevision | None, list[Result]]:
     out: list[Result] = []

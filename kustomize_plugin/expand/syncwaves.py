@@ -1,4 +1,4 @@
-"""Optional Argo CD annotations on what a DPUDeployment renders (SPEC §3.3).
+"""Optional Argo CD annotations on what a DPUDeployment renders (docs/argocd.md, "Options").
 
 Sync waves order the apply: BFB and DPUFlavor first (-2), DPUSets (-1), each DPUService with its interfaces
 at its dependsOn depth, the chain after the deepest service. Sync options let the children sync before
@@ -6,6 +6,8 @@ DPF's CRDs are known to the dry run, and prune an old disruptive revision only a
 """
 
 from __future__ import annotations
+
+from .. import naming
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -35,7 +37,7 @@ def child_waves(revision: DeploymentRevision) -> dict[tuple[str, str], int]:
     depths = service_depths(revision)
     d = revision.deployment
     waves: dict[tuple[str, str], int] = {
-        ("DPUSet", f"{d.name}-{s.name_suffix}"): DPUSET_WAVE for s in d.dpu_sets
+        ("DPUSet", naming.dpuset_name(d.name, s.name_suffix)): DPUSET_WAVE for s in d.dpu_sets
     }
     for service in revision.services:
         waves[("DPUService", service.name)] = depths[service.key]

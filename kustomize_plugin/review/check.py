@@ -18,7 +18,7 @@ import os
 import stat
 
 from .. import outdir
-from ..sources import read_capped
+from ..read import read_capped
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from .. import naming
 from .. import results as R
-from ..inputs import index_inputs
+from ..emit import canonical
 from ..model import DEPLOYMENT
 from .plan import describe_node_effect, describe_nodes
 
@@ -20,9 +20,8 @@ if TYPE_CHECKING:
     from typing import Any
 
     from ..expand.revisions import DeploymentRevision
-    from ..inputs import Item
     from ..model import Deployment
-    from ..pipeline import Render
+    from ..pipeline import Rendering
     from ..results import Result
 
 TRUE, FALSE, UNKNOWN = "True", "False", "Unknown"
@@ -62,21 +61,19 @@ class DeploymentView:
         return all(c.status == TRUE for c in self.conditions)
 
 
-def describe_render(
-    items: list[Item], render: Render, default_namespace: str = ""
-) -> tuple[list[DeploymentView], list[Result]]:
+def describe_render(rendering: Rendering) -> tuple[list[DeploymentView], list[Result]]:
     """Views of every DPUDeployment among the inputs, and the results that concern none of them."""
-    inputs = index_inputs(items, default_namespace)
-    revisions = {(r.deployment.namespace, r.deployment.name): r for r in render.revisions}
+    inputs = rendering.index
+    revisions = {(r.deployment.namespace, r.deployment.name): r for r in rendering.revisions}
     # One pass over the output and one over the results, indexed: a fleet's DPUDeployments must not each
     # scan everything.
     dpusets: dict[str, list[dict[str, Any]]] = {}
-    for doc in render.items:
+    for doc, generated in rendering.documents():
         owner = _dpuset_owner(doc)
         if owner is not None:
-            dpusets.setdefault(owner, []).append(doc)
+            dpusets.setdefault(owner, []).append(canonical(doc) if generated else doc)
     about: dict[tuple[str, str, str], list[Result]] = {}
-    for result in render.results:
+    for result in rendering.results:
         if result.ref is not None:
             about.setdefault((result.ref.kind, result.ref.namespace, result.ref.name), []).append(result)
     views: list[tuple[DeploymentView, set[tuple[str, str, str]], bool]] = []
@@ -92,11 +89,11 @@ def describe_render(
     attributed: set[int] = set()
     for view, related, readable in views:
         mine = [r for key in related for r in about.get(key, ())]
-        mine.sort(key=R.Result.sort_key)
+        mine.sort(key=R.Result.identity)
         attributed.update(id(r) for r in mine)
         view.conditions = _conditions(mine, rendered=view.revision is not None, readable=readable)
     views.sort(key=lambda v: (v[0].namespace, v[0].name))
-    others = [r for r in render.results if id(r) not in attributed and r.severity in (R.ERROR, R.WARNING)]
+    others = [r for r in rendering.results if id(r) not in attributed and r.severity in (R.ERROR, R.WARNING)]
     return [v for v, _, _ in views], others
 
 

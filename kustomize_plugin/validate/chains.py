@@ -1,9 +1,9 @@
 """DPUServiceChainsReconciled: every service port of the chain names a service and an interface it declares.
 
-Checked before any revision is planned, so that a bad port is reported together with the DPUDeployment's
+Checked before any revision is derived, so that a bad port is reported together with the DPUDeployment's
 other problems (a missing template, a version mismatch). A port whose service's configuration is unusable
 cannot have its interface checked; prerequisites.not_checked says so. The messages are those the revision
-planner (expand/revisions.py `plan_chain`) gives, which then finds nothing left to report.
+step (expand/revisions.py `derive_chain`) gives, which then finds nothing left to report.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from ..expand.revisions import DeploymentRevision
-    from ..inputs import Item
+    from ..index import Item
     from ..results import Result
 
     Identity = tuple[str, str, str, str]  # API group, kind, namespace, name
@@ -43,7 +43,7 @@ class _Child:
 
 
 def child_identities(revision: DeploymentRevision) -> Iterator[tuple[Identity, _Child]]:
-    """The identity of every child `pipeline.raw_children` builds for the revision, without building it."""
+    """The identity of every child `pipeline.build_children` builds for the revision, without building it."""
     d = revision.deployment
     ns = d.namespace
     for s in d.dpu_sets:

@@ -14,7 +14,7 @@ from .. import results as R
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from ..inputs import Inputs
+    from ..index import Inputs
     from ..results import Result
 
 BFB_ROLE = "bfb"
@@ -23,24 +23,6 @@ VERSIONS = "version matching"
 FITTING = "resource fitting"
 CHAIN_PORTS = "chain ports"
 TEMPLATING = "templating"
-
-
-class Resolved:
-    """The objects one DPUDeployment consumes, all found and checked: what its expansion needs."""
-
-    __slots__ = ("bfb", "configurations", "flavor", "templates")
-
-    def __init__(
-        self,
-        bfb: model.Bfb,
-        flavor: model.Flavor,
-        templates: dict[str, model.Template],
-        configurations: dict[str, model.Configuration],
-    ) -> None:
-        self.bfb = bfb
-        self.flavor = flavor
-        self.templates = templates
-        self.configurations = configurations
 
 
 class Found:
@@ -60,11 +42,11 @@ class Found:
         self.configurations: dict[str, model.Configuration] = {}
         self.unavailable: dict[str, tuple[str, str]] = {}
 
-    def complete(self) -> Resolved | None:
+    def complete(self) -> model.Resolved | None:
         """Everything, when every reference is usable; else None."""
         if self.unavailable or self.bfb is None or self.flavor is None:
             return None
-        return Resolved(self.bfb, self.flavor, self.templates, self.configurations)
+        return model.Resolved(self.bfb, self.flavor, self.templates, self.configurations)
 
 
 def resolve(d: model.Deployment, inputs: Inputs) -> tuple[Found, list[Result]]:

@@ -22,6 +22,7 @@ import re
 
 from .. import lock, model
 from .. import results as R
+from ..model import quote
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -811,16 +812,6 @@ def check_input(obj: Any, ref: ResourceRef) -> tuple[list[Result], bool]:
 
 def _child(path: str, key: Any) -> str:
     return f"{path}.{key}" if path else str(key)
-
-
-def quote(value: Any) -> str:
-    """A value as the API server quotes it in a message: JSON (`"text"`, `12345`, `true`, `null`)."""
-    import json  # messages only: importing json costs ~1 ms of the KRM function's start-up
-
-    try:
-        return json.dumps(value, ensure_ascii=False)
-    except (TypeError, ValueError):
-        return repr(value)
 
 
 def _json_type(value: Any) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 
 from kustomize_plugin import pipeline
 from kustomize_plugin.config import RenderConfig
-from kustomize_plugin.inputs import Item
+from kustomize_plugin.index import Item
 from kustomize_plugin.results import ResourceRef, Result
 
 NS = "dpf"
@@ -135,7 +135,10 @@ def ref_of(obj: dict[str, Any]) -> ResourceRef:
 
 
 def run(docs: list[dict[str, Any]], **options: Any) -> tuple[list[Any], list[Result]]:
-    return pipeline.run([Item(d, i) for i, d in enumerate(docs)], RenderConfig(**options))
+    rendering = pipeline.render(
+        [Item(d, i) for i, d in enumerate(docs)], RenderConfig(**options), mode=pipeline.FINAL
+    )
+    return rendering.objects(), rendering.results
 
 
 def brief(results: list[Result]) -> list[tuple[str, str, str, str, str]]:

@@ -12,9 +12,9 @@ import os
 import subprocess
 
 from .. import results as R
-from .. import yamlio
-from ..inputs import Item
-from ..sources import SUFFIXES, items_from_text, read_paths
+from .. import yamlload
+from ..index import Item
+from ..read import SUFFIXES, items_from_text, read_paths
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -49,12 +49,12 @@ def read_input_set(
 ) -> tuple[list[Item], list[Result]]:
     """Items of one input set: a `git:REV:PATH`, or a file, folder or `-` as `render` reads it.
 
-    Either way each file may hold up to `yamlio.max_input_bytes()`; a larger blob is refused unread.
+    Either way each file may hold up to `yamlload.max_input_bytes()`; a larger blob is refused unread.
     """
     if not is_git_input(spec):
         return read_paths([spec], stdin=stdin, confine=confine)
     try:
-        max_bytes = yamlio.max_input_bytes()
+        max_bytes = yamlload.max_input_bytes()
     except ValueError as exc:
         return [], [R.error(str(exc), condition=None)]
     try:
@@ -66,8 +66,8 @@ def read_input_set(
     wanted: list[tuple[str, str]] = []
     for oid, name, size in blobs:
         if size > max_bytes:
-            # The words of yamlio.decode, which refuses a file on disk that large.
-            message = f"input is larger than the limit of {max_bytes} bytes (set {yamlio.MAX_BYTES_ENV} to raise it)"
+            # The words of yamlload.decode, which refuses a file on disk that large.
+            message = f"input is larger than the limit of {max_bytes} bytes (set {yamlload.MAX_BYTES_ENV} to raise it)"
             out.append(_blob_error(rev, name, message))
         else:
             wanted.append((oid, name))
@@ -79,8 +79,8 @@ def read_input_set(
     for (_, name), data in zip(wanted, contents, strict=True):
         source = f"{GIT_PREFIX}{rev}:{name}"
         try:
-            text = yamlio.decode(data, source=source, max_bytes=max_bytes)
-        except yamlio.YAMLInputError as exc:
+            text = yamlload.decode(data, source=source, max_bytes=max_bytes)
+        except yamlload.YAMLInputError as exc:
             out.append(_blob_error(rev, name, exc.message))
             continue
         found, problems = items_from_text(

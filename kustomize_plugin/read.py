@@ -14,8 +14,8 @@ from __future__ import annotations
 import os
 
 from . import results as R
-from . import yamlio
-from .inputs import Item
+from . import yamlload
+from .index import Item
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -141,12 +141,12 @@ def items_from_text(
     source: str,
     file_path: str | None,
     start: int = 0,
-    max_bytes: int = yamlio.DEFAULT_MAX_BYTES,
+    max_bytes: int = yamlload.DEFAULT_MAX_BYTES,
 ) -> tuple[list[Item], list[Result]]:
     """Items of one YAML stream; documents that are not objects are errors naming their position."""
     try:
-        docs = yamlio.load_documents(text, source=source, max_bytes=max_bytes)
-    except yamlio.YAMLInputError as exc:
+        docs = yamlload.load_documents(text, source=source, max_bytes=max_bytes)
+    except yamlload.YAMLInputError as exc:
         return [], [
             _file_error(exc.message if exc.line is None else f"line {exc.line}: {exc.message}", source)
         ]
@@ -183,12 +183,12 @@ def read_paths(
 ) -> tuple[list[Item], list[Result]]:
     """Items of every file under `paths` (`-` reads `stdin`, a binary stream); see `list_files` for the rest.
 
-    Each file may hold up to `max_bytes`, by default `yamlio.max_input_bytes()` (64 MiB, or
+    Each file may hold up to `max_bytes`, by default `yamlload.max_input_bytes()` (64 MiB, or
     DPF_RENDER_MAX_INPUT_BYTES).
     """
     if max_bytes is None:
         try:
-            max_bytes = yamlio.max_input_bytes()
+            max_bytes = yamlload.max_input_bytes()
         except ValueError as exc:
             return [], [R.error(str(exc), condition=None)]
     files, out = list_files(paths, confine=confine, root=root, opt_out=opt_out)
@@ -202,11 +202,11 @@ def read_paths(
                 with open(path, "rb") as handle:
                     data = read_capped(handle, max_bytes)
                 source = file_path = path
-            text = yamlio.decode(data, source=source, max_bytes=max_bytes)
+            text = yamlload.decode(data, source=source, max_bytes=max_bytes)
         except OSError as exc:
             out.append(R.error(f"{path}: {exc.strerror}", condition=None))
             continue
-        except yamlio.YAMLInputError as exc:
+        except yamlload.YAMLInputError as exc:
             out.append(_file_error(exc.message, path))
             continue
         found, problems = items_from_text(

@@ -1,7 +1,11 @@
-"""The input objects, indexed: which items are DPF kinds dpf-render reads, by kind, namespace and name.
+"""The input index: the items read (`Item`), and the DPF objects among them by kind, namespace and name, with
+their typed views.
 
-Items are raw dicts with where they came from. Namespaces are resolved here once (an item without one takes
-the configured default), and views are built once per object, whatever number of DPUDeployments use it.
+Indexing runs in two steps around the schema check of the validate stage (pipeline.py). `index_inputs` keys
+every item of a DPF input kind, resolving its namespace once (an item without one takes the configured
+default), and reports what cannot be keyed: no name, no namespace, the same object twice. `read_views` then
+builds the typed views (model.py) of what the schema check left usable, once per object, whatever number of
+DPUDeployments use it.
 """
 
 from __future__ import annotations
@@ -10,13 +14,14 @@ from . import model
 from . import results as R
 from .lock import DeploymentLock, read_lock
 from .results import ResourceRef
-from .validate import schema
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from typing import Any
 
     from .results import Result
+
 
 PATH_ANNOTATIONS = ("internal.config.kubernetes.io/path", "config.kubernetes.io/path")
 INDEX_ANNOTATIONS = ("internal.config.kubernetes.io/index", "config.kubernetes.io/index")
@@ -56,6 +61,15 @@ class Item:
         return ref
 
 
+def kind_of(obj: Any) -> tuple[str, str] | None:
+    if not isinstance(obj, dict):
+        return None
+    api_version, kind = obj.get("apiVersion"), obj.get("kind")
+    if isinstance(api_version, str) and isinstance(kind, str):
+        return api_version, kind
+    return None
+
+
 class Inputs:
     """Views of the DPF input kinds, keyed by (kind,) namespace and name."""
 
@@ -63,6 +77,7 @@ class Inputs:
         "bfbs",
         "configurations",
         "deployments",
+        "entries",
         "flavors",
         "invalid",
         "items_by_key",
@@ -79,21 +94,13 @@ class Inputs:
         self.flavors: dict[tuple[str, str, str], model.Flavor] = {}
         self.locks: dict[tuple[str, str], tuple[Item, DeploymentLock]] = {}  # by the DPUDeployment's key
         self.items_by_key: dict[tuple[str, str, str, str], Item] = {}
+        self.entries: list[tuple[Item, ResourceRef]] = []  # every keyed DPF input, in input order
         self.invalid: set[tuple[str, str, str]] = set()  # (kind, namespace, name) of inputs that have errors
         self.results: list[Result] = []
 
 
-def kind_of(obj: Any) -> tuple[str, str] | None:
-    if not isinstance(obj, dict):
-        return None
-    api_version, kind = obj.get("apiVersion"), obj.get("kind")
-    if isinstance(api_version, str) and isinstance(kind, str):
-        return api_version, kind
-    return None
-
-
 def index_inputs(items: list[Item], default_namespace: str) -> Inputs:
-    """Build views of every DPF input kind; report duplicates and objects without a name or namespace."""
+    """Key every DPF input; report duplicates and objects without a name or namespace (no views yet)."""
     index = Inputs()
     for item in items:
         gvk = kind_of(item.obj)
@@ -124,20 +131,28 @@ def index_inputs(items: list[Item], default_namespace: str) -> Inputs:
             )
             continue
         index.items_by_key[key] = item
-        problems, readable = schema.check_input(item.obj, ref)
-        index.results.extend(problems)
-        invalid = R.has_errors(problems)
+        index.entries.append((item, ref))
+    return index
+
+
+def read_views(index: Inputs, verdicts: Sequence[tuple[bool, bool]]) -> None:
+    """The views of the keyed inputs, given each entry's schema verdict (has errors, can still be read).
+
+    An input with errors gets no view and is listed in `invalid` (its DPUDeployments report "has errors"),
+    except a DPUDeployment that can still be read: its references, versions, fitting, dependsOn and chain
+    are still checked, so one run reports every problem; it is never expanded.
+    """
+    for (item, ref), (invalid, readable) in zip(index.entries, verdicts, strict=True):
+        kind = ref.kind
         if invalid:
             index.invalid.add((kind, ref.namespace, ref.name))
         source = model.Source(item.obj, ref)
         if kind == model.DEPLOYMENT and readable:
-            # Read even with errors (never expanded then), so that its references, versions, fitting, dependsOn
-            # and chain are still checked: every problem is reported in one run.
             view, found = model.read_deployment(source)
             index.deployments.append((item, view))
             index.results.extend(found)
         elif invalid:
-            continue  # a reference to it is reported as "has errors" by its DPUDeployments
+            continue
         elif kind == model.TEMPLATE:
             index.templates[(ref.namespace, ref.name)] = model.read_template(source)
         elif kind == model.CONFIGURATION:
@@ -149,7 +164,6 @@ def index_inputs(items: list[Item], default_namespace: str) -> Inputs:
         else:
             index.flavors[(kind, ref.namespace, ref.name)] = model.Flavor(source)
     index.deployments.sort(key=lambda pair: (pair[1].namespace, pair[1].name))
-    return index
 
 
 def _identity_problem(obj: Any, kind: str, ref: ResourceRef) -> Result | None:
@@ -162,7 +176,7 @@ def _identity_problem(obj: Any, kind: str, ref: ResourceRef) -> Result | None:
         if value is not None and not isinstance(value, str):
             where = f"{kind} {ref.name}:" if ref.name else kind
             return R.error(
-                f"{where} metadata.{field} must be a string, not {model.type_name(value)} ({schema.quote(value)})",
+                f"{where} metadata.{field} must be a string, not {model.type_name(value)} ({model.quote(value)})",
                 ref,
                 f"metadata.{field}",
             )
