@@ -70,20 +70,20 @@ def test_the_order_does_not_depend_on_the_input_order() -> None:
 
 
 ERRORS: list[tuple[str, dict[str, list[str]], list[tuple[str, str]]]] = [
-    ("unknown", {"a": ["ghost"]}, [("spec.services.a.dependsOn[0].name", "service a depends on ghost which is not defined in the DPUDeployment")]),
-    ("self", {"a": ["a"]}, [("spec.services.a.dependsOn[0].name", "service a cannot depend on itself")]),
-    ("self-among-others", {"a": ["b", "a"], "b": []}, [("spec.services.a.dependsOn[1].name", "service a cannot depend on itself")]),
-    ("two-cycle", {"a": ["b"], "b": ["a"]}, [("spec.services.a.dependsOn", "failed to sort services: dependsOn forms a cycle: a -> b -> a")]),
-    ("three-cycle", {"a": ["b"], "b": ["c"], "c": ["a"]}, [("spec.services.a.dependsOn", "failed to sort services: dependsOn forms a cycle: a -> b -> c -> a")]),
-    ("three-cycle-the-other-way", {"a": ["c"], "c": ["b"], "b": ["a"]}, [("spec.services.a.dependsOn", "failed to sort services: dependsOn forms a cycle: a -> c -> b -> a")]),
-    ("cycle-behind-a-dependent", {"a": ["x"], "x": ["y"], "y": ["x"]}, [("spec.services.x.dependsOn", "failed to sort services: dependsOn forms a cycle: x -> y -> x")]),
+    ("unknown", {"a": ["ghost"]}, [("spec.services.a.dependsOn[0].name", "failed to sort DPUService: service a depends on ghost which is not defined in the DPUDeployment")]),
+    ("self", {"a": ["a"]}, [("spec.services.a.dependsOn[0].name", "failed to sort DPUService: service a cannot depend on itself")]),
+    ("self-among-others", {"a": ["b", "a"], "b": []}, [("spec.services.a.dependsOn[1].name", "failed to sort DPUService: service a cannot depend on itself")]),
+    ("two-cycle", {"a": ["b"], "b": ["a"]}, [("spec.services.a.dependsOn", "failed to sort DPUService: failed to sort Service: topo: no topological ordering: cyclic components: [[a b]] (dependsOn: a -> b -> a)")]),
+    ("three-cycle", {"a": ["b"], "b": ["c"], "c": ["a"]}, [("spec.services.a.dependsOn", "failed to sort DPUService: failed to sort Service: topo: no topological ordering: cyclic components: [[a b c]] (dependsOn: a -> b -> c -> a)")]),
+    ("three-cycle-the-other-way", {"a": ["c"], "c": ["b"], "b": ["a"]}, [("spec.services.a.dependsOn", "failed to sort DPUService: failed to sort Service: topo: no topological ordering: cyclic components: [[a c b]] (dependsOn: a -> c -> b -> a)")]),
+    ("cycle-behind-a-dependent", {"a": ["x"], "x": ["y"], "y": ["x"]}, [("spec.services.x.dependsOn", "failed to sort DPUService: failed to sort Service: topo: no topological ordering: cyclic components: [[x y]] (dependsOn: x -> y -> x)")]),
     (
         "all-unknown-and-self-at-once",
         {"a": ["ghost", "a"], "b": ["phantom"]},
         [
-            ("spec.services.a.dependsOn[0].name", "service a depends on ghost which is not defined in the DPUDeployment"),
-            ("spec.services.a.dependsOn[1].name", "service a cannot depend on itself"),
-            ("spec.services.b.dependsOn[0].name", "service b depends on phantom which is not defined in the DPUDeployment"),
+            ("spec.services.a.dependsOn[0].name", "failed to sort DPUService: service a depends on ghost which is not defined in the DPUDeployment"),
+            ("spec.services.a.dependsOn[1].name", "failed to sort DPUService: service a cannot depend on itself"),
+            ("spec.services.b.dependsOn[0].name", "failed to sort DPUService: service b depends on phantom which is not defined in the DPUDeployment"),
         ],
     ),
 ]  # fmt: skip
@@ -102,6 +102,6 @@ def test_a_cycle_renders_nothing_and_says_so_through_the_pipeline() -> None:
     find(docs, "DPUDeployment", "demo")["spec"]["services"]["producer"]["dependsOn"] = [{"name": "consumer"}]
     output, results = run(docs)
     assert [r.message for r in results] == [
-        "failed to sort services: dependsOn forms a cycle: consumer -> producer -> consumer"
+        "failed to sort DPUService: failed to sort Service: topo: no topological ordering: cyclic components: [[consumer producer]] (dependsOn: consumer -> producer -> consumer)"
     ]
     assert children(output) == []

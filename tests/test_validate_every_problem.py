@@ -65,7 +65,7 @@ def test_the_five_problems_of_the_issue_are_reported_in_one_run() -> None:
             D,
             "demo",
             "spec.services.consumer.dependsOn[1].name",
-            "service consumer depends on ghost which is not defined in the DPUDeployment",
+            "failed to sort DPUService: service consumer depends on ghost which is not defined in the DPUDeployment",
         ),
         (
             "error",

@@ -1,7 +1,10 @@
 """dependsOn: known names, no self-reference, no cycle; the order services are processed in.
 
 DPF sorts the dependency graph topologically (gonum) and leaves ties unspecified; we break ties by name, so
-the order, and every message that depends on it, is the same on every run.
+the order, and every message that depends on it, is the same on every run. Messages carry DPF's wrapping
+(`failed to sort DPUService: …`, and gonum's `topo: no topological ordering: cyclic components: …` for a
+cycle, internal/dpuservice/controllers/dpudeployment_controller_dpuservice.go `servicesTopologicalSort`), so
+that they can be searched for in DPF's documentation and issues; gonum names the nodes by number, we by name.
 """
 
 from __future__ import annotations
@@ -16,6 +19,9 @@ if TYPE_CHECKING:
     from ..results import Result
 
 
+SORT_PREFIX = "failed to sort DPUService: "
+
+
 def order_services(d: Deployment) -> tuple[list[str] | None, list[Result]]:
     """Service keys with every dependency before its dependents, ties by name; None on a bad graph."""
     out: list[Result] = []
@@ -27,13 +33,16 @@ def order_services(d: Deployment) -> tuple[list[str] | None, list[Result]]:
             if dep == key:
                 out.append(
                     R.error(
-                        f"service {key} cannot depend on itself", ref, field, condition=R.SERVICES_RECONCILED
+                        f"{SORT_PREFIX}service {key} cannot depend on itself",
+                        ref,
+                        field,
+                        condition=R.SERVICES_RECONCILED,
                     )
                 )
             elif dep not in d.services:
                 out.append(
                     R.error(
-                        f"service {key} depends on {dep} which is not defined in the DPUDeployment",
+                        f"{SORT_PREFIX}service {key} depends on {dep} which is not defined in the DPUDeployment",
                         ref,
                         field,
                         condition=R.SERVICES_RECONCILED,
@@ -61,7 +70,8 @@ def order_services(d: Deployment) -> tuple[list[str] | None, list[Result]]:
         cycle = _find_cycle({k: list(d.services[k].depends_on) for k in edges if indegree[k] > 0})
         out.append(
             R.error(
-                f"failed to sort services: dependsOn forms a cycle: {' -> '.join([*cycle, cycle[0]])}",
+                f"{SORT_PREFIX}failed to sort Service: topo: no topological ordering: cyclic components: "
+                f"[[{' '.join(cycle)}]] (dependsOn: {' -> '.join([*cycle, cycle[0]])})",
                 ref,
                 f"spec.services.{cycle[0]}.dependsOn",
                 condition=R.SERVICES_RECONCILED,
