@@ -364,46 +364,22 @@ def render_values(
 def derive_chain(
     d: Deployment, services: dict[str, ServiceRevision]
 ) -> tuple[ChainRevision | None, list[Result]]:
-    out: list[Result] = []
     rendered: list[dict[str, Any]] = []
     base = (
         "spec.serviceChains.switches"
         if not isinstance(d.source.obj["spec"].get("serviceChains"), list)
         else "spec.serviceChains"
     )
-    for i, switch in enumerate(d.switches or []):
+    for switch in d.switches or []:
         rendered_ports: list[dict[str, Any]] = []
-        for j, port in enumerate(switch["ports"]):
+        for port in switch["ports"]:
             if "service" not in port or port.get("service") is None:
                 rendered_ports.append({"serviceInterface": port["serviceInterface"]})
                 continue
+            # validate/chains.py has checked every service port (a known service, a declared interface) before
+            # any revision is derived: a DPUDeployment with a bad port never gets here.
             ref = port["service"]
-            field = f"{base}[{i}].ports[{j}].service"
-            service = services.get(ref["name"])
-            if service is None:
-                out.append(
-                    R.error(
-                        f"service {ref['name']} not found in patched services: the port names a service that is not in "
-                        "spec.services",
-                        d.source.ref,
-                        f"{field}.name",
-                        condition=R.CHAINS_RECONCILED,
-                    )
-                )
-                continue
-            declared = [interface.name for interface, _ in service.interfaces]
-            if ref["interface"] not in declared:
-                detail = ", ".join(declared) if declared else "none"
-                out.append(
-                    R.error(
-                        f"interface {ref['interface']} is not declared by the DPUServiceConfiguration of service "
-                        f"{service.key} (declared: {detail}); the chain would select no DPUServiceInterface",
-                        d.source.ref,
-                        f"{field}.interface",
-                        condition=R.CHAINS_RECONCILED,
-                    )
-                )
-                continue
+            service = services[ref["name"]]
             selector: dict[str, Any] = {
                 "matchLabels": {
                     naming.SERVICE_ID_LABEL: service.service_id,
@@ -414,8 +390,6 @@ def derive_chain(
                 selector["ipam"] = ref["ipam"]
             rendered_ports.append({"serviceInterface": selector})
         rendered.append({"ports": rendered_ports, "serviceMTU": switch["serviceMTU"]})
-    if out:
-        return None, out
     service_ids = {key: service.service_id for key, service in services.items()}
     try:
         digest = gojson.chain_version(d.switches or [], service_ids, deployment=d.name)
@@ -423,7 +397,7 @@ def derive_chain(
         where = f"{base}{exc.path}" if exc.path.startswith("[") else f"{base}.{exc.path}"
         message = f"DPF's controller cannot read this value: {exc.message}"
         return None, [R.error(message, d.source.ref, where, condition=R.CHAINS_RECONCILED)]
-    return ChainRevision(rendered, digest, d.chain_apply_node_effect), out
+    return ChainRevision(rendered, digest, d.chain_apply_node_effect), []
 
 
 def _name_problems(revision: DeploymentRevision) -> list[str]:

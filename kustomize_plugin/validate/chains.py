@@ -2,8 +2,8 @@
 
 Checked before any revision is derived, so that a bad port is reported together with the DPUDeployment's
 other problems (a missing template, a version mismatch). A port whose service's configuration is unusable
-cannot have its interface checked; prerequisites.not_checked says so. The messages are those the revision
-step (expand/revisions.py `derive_chain`) gives, which then finds nothing left to report.
+cannot have its interface checked; prerequisites.not_checked says so. The revision step
+(expand/revisions.py `derive_chain`) relies on these checks: it only sees DPUDeployments that pass them.
 """
 
 from __future__ import annotations
