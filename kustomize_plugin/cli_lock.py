@@ -29,15 +29,18 @@ if TYPE_CHECKING:
     from .results import Result
 
 
-@click.command(context_settings=CONTEXT)
-@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
-@click.option(
+OUTPUT_FILE = click.option(
     "--output",
     "-o",
     "output_file",
     metavar="FILE",
     help="Write the locks to FILE (replaced only when it holds nothing but revision locks).",
 )
+
+
+@click.command(context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@OUTPUT_FILE
 @render_options
 def lock(paths: tuple[str, ...], output_file: str | None, **options: Any) -> None:
     """Write the revision lock of every DPUDeployment in PATH... (stdout, or FILE with -o).
@@ -72,13 +75,7 @@ def lock(paths: tuple[str, ...], output_file: str | None, **options: Any) -> Non
     metavar="PATH",
     help="The Git inputs (files or folders; repeatable): DPUDeployments and what they reference.",
 )
-@click.option(
-    "--output",
-    "-o",
-    "output_file",
-    metavar="FILE",
-    help="Write the locks to FILE (replaced only when it holds nothing but revision locks).",
-)
+@OUTPUT_FILE
 @render_options
 def adopt(live: tuple[str, ...], inputs: tuple[str, ...], output_file: str | None, **options: Any) -> None:
     """Write the revision locks that keep a running DPF installation's children (docs/migrating-from-dpf.md).
