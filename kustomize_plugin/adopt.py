@@ -260,41 +260,68 @@ def _adopt_deployment(
     items: list[Item], revision: DeploymentRevision, live: _Live, config: RenderConfig, out: list[Result]
 ) -> DeploymentLock:
     d = revision.deployment
-    ref = d.source.ref
+    current = _current_services(revision, live, out)
+    lock = DeploymentLock(d.namespace, d.name)
+    rendered, adopted = _adopt_services(items, revision.owner, current, live, lock, config)
+    _record_changed(rendered, current, adopted, live, lock, out)
+    _report_legacy_ids(revision, current, out)
+    _adopt_chain(items, revision, live, lock, config, out)
+    _report_dpusets(_render_with(items, lock, config, revision.owner), revision, live, out)
+    return lock
+
+
+def _warning(revision: DeploymentRevision, field: str, message: str) -> Result:
+    return R.warning(message, revision.deployment.source.ref, field, condition=None)
+
+
+def _current_services(
+    revision: DeploymentRevision, live: _Live, out: list[Result]
+) -> dict[str, dict[str, Any]]:
+    """Per service, the live DPUService DPF keeps current: the newest that is not paused."""
     current: dict[str, dict[str, Any]] = {}
     for key in (s.key for s in revision.services):
         candidates = live.services.get(key, [])
         running = [o for o in candidates if (o.get("spec") or {}).get("paused") is not True]
         paused = [o for o in candidates if o not in running]
+        field = f"spec.services.{key}"
         if paused:
             names = ", ".join(sorted(o["metadata"]["name"] for o in paused))
             out.append(
-                R.warning(
+                _warning(
+                    revision,
+                    field,
                     f"service {key}: paused old revisions are still live ({names}): DPF is rolling out a disruptive "
                     "change; adopt after it finishes (DPF deletes them once the new revision and the DPUSets are "
                     "Ready), or delete them after the migration",
-                    ref,
-                    f"spec.services.{key}",
-                    condition=None,
                 )
             )
         if running:
             current[key] = _newest(running)
         else:
             out.append(
-                R.warning(
-                    f"service {key}: no live DPUService to adopt; the first sync creates it",
-                    ref,
-                    f"spec.services.{key}",
-                    condition=None,
+                _warning(
+                    revision, field, f"service {key}: no live DPUService to adopt; the first sync creates it"
                 )
             )
-    # Dependents' templated values name their dependencies' DPUServices, so a service can only match once
-    # its dependencies carry their live names: adopt in rounds until nothing more matches.
-    lock = DeploymentLock(d.namespace, d.name)
+    return current
+
+
+def _adopt_services(
+    items: list[Item],
+    owner: str,
+    current: dict[str, dict[str, Any]],
+    live: _Live,
+    lock: DeploymentLock,
+    config: RenderConfig,
+) -> tuple[_Rendered, set[str]]:
+    """Lock every service whose live DPUService has the content the inputs render.
+
+    Dependents' templated values name their dependencies' DPUServices, so a service can only match once its
+    dependencies carry their live names: adopt in rounds until nothing more matches.
+    """
     adopted: set[str] = set()
     while True:
-        rendered = _render_with(items, lock, config, revision.owner)
+        rendered = _render_with(items, lock, config, owner)
         progress = False
         for service in rendered.revision.services:
             live_service = current.get(service.key)
@@ -307,7 +334,19 @@ def _adopt_deployment(
             adopted.add(service.key)
             progress = True
         if not progress:
-            break
+            return rendered, adopted
+
+
+def _record_changed(
+    rendered: _Rendered,
+    current: dict[str, dict[str, Any]],
+    adopted: set[str],
+    live: _Live,
+    lock: DeploymentLock,
+    out: list[Result],
+) -> None:
+    """A live DPUService whose content Git changes: locked under its live name with its live version as the
+    digest, so that the next render takes it as changed and decides as DPF would (new revision or in place)."""
     for service in rendered.revision.services:
         live_service = current.get(service.key)
         if service.key in adopted or live_service is None:
@@ -323,30 +362,36 @@ def _adopt_deployment(
             else "the next render updates it in place (its upgrade policy is not disruptive)"
         )
         out.append(
-            R.warning(
+            _warning(
+                rendered.revision,
+                f"spec.services.{service.key}",
                 f"service {service.key}: the live DPUService {live_service['metadata']['name']} differs from "
                 f"the Git intent ({fields}): {outcome}; to adopt it unchanged, make Git match the cluster first",
-                ref,
-                f"spec.services.{service.key}",
-                condition=None,
             )
         )
+
+
+def _report_legacy_ids(
+    revision: DeploymentRevision, current: dict[str, dict[str, Any]], out: list[Result]
+) -> None:
+    name = revision.deployment.name
     for key, live_service in sorted(current.items()):
-        legacy = f"dpudeployment_{d.name}_{key}"
+        legacy = f"dpudeployment_{name}_{key}"
         if (live_service.get("spec") or {}).get("serviceID") == legacy:
             out.append(
-                R.warning(
+                _warning(
+                    revision,
+                    f"spec.services.{key}",
                     f"service {key}: the live DPUService {live_service['metadata']['name']} has the legacy serviceID "
                     f"{legacy}, which DPF keeps while it patches the object in place; the render writes "
-                    f"{d.name}_{key}_<version> instead, so the first sync updates its serviceID (and the interfaces "
+                    f"{name}_{key}_<version> instead, so the first sync updates its serviceID (and the interfaces "
                     "and chain that select it) in place",
-                    ref,
-                    f"spec.services.{key}",
-                    condition=None,
                 )
             )
-    _adopt_chain(items, revision, live, lock, config, out)
-    final = _render_with(items, lock, config, revision.owner)
+
+
+def _report_dpusets(final: _Rendered, revision: DeploymentRevision, live: _Live, out: list[Result]) -> None:
+    d = revision.deployment
     for dpu_set in d.dpu_sets:
         name = naming.dpuset_name(d.name, dpu_set.name_suffix)
         live_set = live.dpusets.get(name)
@@ -355,15 +400,13 @@ def _adopt_deployment(
         changed = differences(final.child(DPUSET, name), live_object(live_set))
         if changed:
             out.append(
-                R.warning(
+                _warning(
+                    revision,
+                    f"spec.dpus.dpuSets[{dpu_set.index}]",
                     f"DPUSet {name} differs from the live one in {', '.join(changed[:5])}: the first sync updates it "
                     "in place",
-                    ref,
-                    f"spec.dpus.dpuSets[{dpu_set.index}]",
-                    condition=None,
                 )
             )
-    return lock
 
 
 def _service_entry(key: str, live_service: dict[str, Any], digest: str, live: _Live) -> ServiceEntry:
