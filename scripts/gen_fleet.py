@@ -165,13 +165,46 @@ def namespaces(count: int, *, constraint: bool = False) -> Iterator[tuple[str, l
     """(namespace, its objects) for a fleet of `count` DPUDeployments."""
     for first in range(0, count, PER_NAMESPACE):
         namespace = f"site-{first // PER_NAMESPACE:04d}"
-        docs: list[dict[str, Any]] = [bfb(namespace), flavor(namespace)]
-        docs += [template(namespace, key, chart, constraint=constraint) for key, chart, _ in SERVICES]
-        for index in range(first, min(first + PER_NAMESPACE, count)):
-            name = f"fleet-{index:05d}"
-            docs += [configuration(namespace, name, index, key, depends) for key, _, depends in SERVICES]
-            docs.append(deployment(namespace, name, index))
+        shared: list[dict[str, Any]] = [bfb(namespace), flavor(namespace)]
+        shared += [template(namespace, key, chart, constraint=constraint) for key, chart, _ in SERVICES]
+        salts = dict.fromkeys(range(first, min(first + PER_NAMESPACE, count)), 0)
+        while True:
+            docs = shared + [
+                d for index, salt in salts.items() for d in _deployment_docs(namespace, index, salt)
+            ]
+            clash = _colliding(docs)
+            if clash is None:
+                break
+            # Two DPUDeployments of this namespace drew one generated name (docs/revisions.md): change the
+            # content of one of them until they do not. Rare, and the same on every run.
+            salts[clash] += 1
         yield namespace, docs
+
+
+def _deployment_docs(namespace: str, index: int, salt: int) -> list[dict[str, Any]]:
+    name = f"fleet-{index:05d}"
+    docs = [configuration(namespace, name, index, key, depends) for key, _, depends in SERVICES]
+    if salt:
+        for doc in docs:
+            doc["spec"]["serviceConfiguration"]["helmChart"]["values"]["salt"] = salt
+    docs.append(deployment(namespace, name, index))
+    return docs
+
+
+def _colliding(docs: list[dict[str, Any]]) -> int | None:
+    """The index of a DPUDeployment whose generated children collide with another's, or None."""
+    from kustomize_plugin import pipeline
+    from kustomize_plugin.config import RenderConfig
+    from kustomize_plugin.index import Item
+
+    items = [Item(doc, i) for i, doc in enumerate(docs)]
+    rendering = pipeline.render(items, RenderConfig(), mode=pipeline.FINAL)
+    involved = [
+        int(r.ref.name.rsplit("-", 1)[1])
+        for r in rendering.results
+        if r.ref is not None and r.ref.kind == "DPUDeployment" and "would be written" in r.message
+    ]
+    return max(involved) if involved else None
 
 
 def fleet(count: int, *, constraint: bool = False) -> list[dict[str, Any]]:

@@ -131,3 +131,73 @@ def test_a_lock_without_its_deployment_is_reported(tmp_path: Path) -> None:
     done = run_dpf_render("render", str(folder))
     assert done.returncode == 0, done.stderr
     assert b"no DPUDeployment dpf-operator-system/elsewhere among the inputs" in done.stderr
+
+
+COLLIDING = """
+apiVersion: provisioning.dpu.nvidia.com/v1alpha1
+kind: BFB
+metadata: {name: bundle, namespace: ns}
+spec: {url: "https://images.example.com/bf-bundle-2.9.1-40_25.01_ubuntu-22.04_prod.bfb"}
+---
+apiVersion: provisioning.dpu.nvidia.com/v1alpha1
+kind: DPUFlavor
+metadata: {name: flavor, namespace: ns}
+spec: {}
+---
+apiVersion: svc.dpu.nvidia.com/v1alpha1
+kind: DPUServiceTemplate
+metadata: {name: proxy, namespace: ns}
+spec:
+  deploymentServiceName: proxy
+  helmChart: {source: {repoURL: "oci://registry.example.com/charts", chart: proxy, version: 1.0.0}}
+---
+apiVersion: svc.dpu.nvidia.com/v1alpha1
+kind: DPUServiceConfiguration
+metadata: {name: proxy, namespace: ns}
+spec:
+  deploymentServiceName: proxy
+  upgradePolicy: {applyNodeEffect: false}
+"""
+
+
+def deployment_text(name: str) -> str:
+    return f"""
+apiVersion: svc.dpu.nvidia.com/v1alpha1
+kind: DPUDeployment
+metadata: {{name: {name}, namespace: ns}}
+spec:
+  dpus:
+    bfb: bundle
+    flavor: flavor
+    nodeEffect: {{drain: true}}
+    dpuSetStrategy: {{type: RollingUpdate}}
+    dpuSets: [{{nameSuffix: all}}]
+  services:
+    proxy: {{serviceTemplate: proxy, serviceConfiguration: proxy}}
+"""
+
+
+def test_colliding_generated_names_are_an_error_that_a_lock_resolves(tmp_path: Path) -> None:
+    # d8288 and d9268 in one namespace: the suffixes of ns/d8288/proxy and ns/d9268/proxy are both 5kkmm.
+    folder = tmp_path / "deploy"
+    folder.mkdir()
+    (folder / "common.yaml").write_text(COLLIDING)
+    (folder / "d8288.yaml").write_text(deployment_text("d8288"))
+    (folder / "d9268.yaml").write_text(deployment_text("d9268"))
+    done = run_dpf_render("render", str(folder))
+    assert done.returncode == 1
+    assert b"DPUService ns/proxy-5kkmm would be written twice" in done.stderr
+    assert b"the generated suffixes collide: pin one of these children to another name" in done.stderr
+    # The remedy: a lock for one of them, its DPUService pinned to a name of the same shape.
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    (alone / "common.yaml").write_text(COLLIDING)
+    (alone / "d9268.yaml").write_text(deployment_text("d9268"))
+    (lock,) = objects(run_dpf_render("lock", str(alone)).stdout)
+    assert lock["spec"]["services"]["proxy"]["name"] == "proxy-5kkmm"
+    lock["spec"]["services"]["proxy"]["name"] = "proxy-9zzzz"
+    (folder / "dpf-render.lock.yaml").write_text(yamldump.dump_document(lock))
+    done = run_dpf_render("render", str(folder))
+    assert done.returncode == 0, done.stderr
+    services = sorted(d["metadata"]["name"] for d in objects(done.stdout) if d["kind"] == "DPUService")
+    assert services == ["proxy-5kkmm", "proxy-9zzzz"]

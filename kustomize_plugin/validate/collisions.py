@@ -61,6 +61,9 @@ def child_identities(revision: DeploymentRevision) -> Iterator[tuple[Identity, _
         yield (_SVC, chain.KIND, ns, revision.chain.name), _Child(revision, "spec.serviceChains")
 
 
+DPUSET_KIND = "DPUSet"
+
+
 def find_collisions(
     kept: list[tuple[Item, Any]], revisions: list[DeploymentRevision], default_namespace: str
 ) -> tuple[list[Result], set[str]]:
@@ -99,6 +102,13 @@ def find_collisions(
             f"{kind} {ns}/{name} would be written {times}: {', '.join(where[:-1])} and {where[-1]}; applied "
             "together, the second would silently replace the first; give one of them another name"
         )
+        if len(children) == len(sources) and kind != DPUSET_KIND:
+            # Two generated names whose 5-character suffixes (DPF's length) collide: about 1 in 14 million
+            # for two names of one service in one namespace. DPF's random suffixes can collide too.
+            message += (
+                " (the generated suffixes collide: pin one of these children to another name in the revision "
+                "lock of its DPUDeployment, docs/revisions.md)"
+            )
         if children:
             for child in children:
                 owners.add(child.revision.owner)
