@@ -21,7 +21,6 @@ from .expand.dpuservice import generate_dpuservice
 from .expand.dpuset import generate_dpuset
 from .expand.interface import generate_interface
 from .expand.revisions import derive_revision
-from .expand.syncwaves import CHILD_OPTIONS, PREREQUISITE_OPTIONS, PREREQUISITE_WAVE, annotate, child_waves
 from .index import Item, index_inputs, kind_of, read_views
 from .lock import API_VERSION as LOCK_API_VERSION
 from .lock import KIND as LOCK_KIND
@@ -34,7 +33,6 @@ from .validate.dependencies import order_services
 from .validate.fitting import check_fitting
 from .validate.prerequisites import not_checked, resolve
 from .validate.schema import check_input
-from .validate.templating import check_templates
 from .validate.versions import check_versions
 
 TYPE_CHECKING = False
@@ -167,6 +165,8 @@ def _render(items: list[Item], config: RenderConfig, mode: str, progress: Progre
         resolved = found.complete()
         valid = (DEPLOYMENT, deployment.namespace, deployment.name) not in inputs.invalid
         if resolved is None or order is None or not valid or R.has_errors(checks):
+            from .validate.templating import check_templates  # only a failed DPUDeployment needs it
+
             results.extend(check_templates(deployment, found))
             continue
         locked = inputs.locks.get((deployment.namespace, deployment.name))
@@ -277,6 +277,8 @@ def build_children(revision: DeploymentRevision, config: RenderConfig) -> list[d
     if revision.chain is not None:
         built.append(generate_chain(revision, revision.chain))
     if config.sync_waves or config.sync_options:
+        from .expand.syncwaves import CHILD_OPTIONS, annotate, child_waves  # Argo CD options only
+
         waves = child_waves(revision) if config.sync_waves else {}
         options = CHILD_OPTIONS if config.sync_options else None
         built = [
@@ -310,6 +312,8 @@ def _pass_through(
                 kept.append((item, updated.to_object() if updated is not None else _mark_local_config(obj)))
             continue
         if id(obj) in prerequisites and (config.sync_waves or config.sync_options):
+            from .expand.syncwaves import PREREQUISITE_OPTIONS, PREREQUISITE_WAVE, annotate
+
             obj = annotate(
                 obj,
                 wave=PREREQUISITE_WAVE if config.sync_waves else None,
