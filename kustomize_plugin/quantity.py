@@ -1,15 +1,14 @@
 """Kubernetes resource quantities (k8s.io/apimachinery `resource.Quantity`), parsed, compared, added and printed
-as the API machinery does, exactly, with `decimal.Decimal` and never a float, so that DPF's resource-fitting
+as the API machinery does, exactly (as whole nanounits) and never as a float, so that DPF's resource-fitting
 check (flavor dpuResources minus systemReservedResources against the templates' resourceRequirements) gets the
 same answer and prints the same canonical strings ("1Gi", "100m", "1536Mi") that Kubernetes would.
 """
 
 from __future__ import annotations
 
-from decimal import MAX_EMAX, MIN_EMIN, ROUND_UP, Context, Decimal
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from decimal import Decimal
     from typing import NoReturn
 
 BINARY_SI = "BinarySI"
@@ -32,20 +31,17 @@ _SUFFIX_CHOICES = "n, u, m, (none), k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei or 
 # instead of letting it wrap to an unrelated value.
 _MAX_EXPONENT = 2**31 - 1
 
+# Kubernetes rounds every amount finer than 1n up to a whole 1n, so an amount is an exact count of nanounits:
+# a Python int, which adds, subtracts and compares exactly and costs no import (`decimal` would add about a
+# millisecond to every start of the KRM function).
+_NANOS_PER_UNIT = 10**9
 # ParseQuantity caps BinarySI amounts at the int64 maximum instead of rejecting them.
-_BINARY_CAP = Decimal(2**63 - 1)
+_BINARY_CAP = 2**63 - 1
 # Kubernetes accepts decimal quantities of any size, but nothing real comes near this (an int64 count of the
 # largest suffix, E), and a bound keeps every later sum exact and cheap: "1e1000000" is a typo, not a request.
-_MAX_MAGNITUDE = Decimal(f"{2**63 - 1}E18")
-_MAX_ADJUSTED = len(str(2**63 - 1)) - 1 + 18  # the decimal exponent of _MAX_MAGNITUDE's leading digit
+_MAX_NANOS = (2**63 - 1) * 10**18 * _NANOS_PER_UNIT
+_MAX_ADJUSTED = len(str(2**63 - 1)) - 1 + 18  # the decimal exponent of the bound's leading digit
 _TOO_LARGE = "quantity too large: its magnitude must not exceed 9223372036854775807E ((2^63-1) * 10^18)"
-
-_NANO = Decimal("1E-9")
-_ZERO = Decimal(0)
-_ONE = Decimal(1)
-# Every Quantity is a multiple of 1n and at most _MAX_MAGNITUDE (under 47 digits), so sums and differences
-# of two never need more than 48 digits: this precision makes all arithmetic here exact.
-_EXACT = Context(prec=100, rounding=ROUND_UP, Emax=MAX_EMAX, Emin=MIN_EMIN)
 
 
 class QuantityError(ValueError):
@@ -58,33 +54,19 @@ class Quantity:
     Immutable and hashable; equality and ordering compare values only (1Gi == 1073741824), as `Cmp` does.
     """
 
-    __slots__ = ("format", "value")
+    __slots__ = ("_nanos", "format")
 
-    value: Decimal
+    _nanos: int
     format: str
 
     def __init__(self, value: Decimal | int, format: str = DECIMAL_SI) -> None:
-        if format not in _FORMATS:
-            raise QuantityError(f"unknown quantity format {format!r}: use one of {', '.join(_FORMATS)}")
-        if isinstance(value, bool) or not isinstance(value, (Decimal, int)):
-            raise QuantityError(f"a quantity's value must be a Decimal or an int, not {type(value).__name__}")
-        number = Decimal(value)
-        if not number.is_finite():
-            raise QuantityError(f"a quantity must be a finite number, not {number}")
-        if number and (number.adjusted() > _MAX_ADJUSTED or number.copy_abs() > _MAX_MAGNITUDE):
-            raise QuantityError(_TOO_LARGE)
-        if _exponent(number) < -9:
-            # Kubernetes rounds anything finer than 1n away from zero: asking for some gets some.
-            number = number.quantize(_NANO, rounding=ROUND_UP, context=_EXACT)
-        # One spelling per value (2000, not 2E+3 or 2000.000), so `value` reads plainly wherever it is shown.
-        if not number:
-            number = _ZERO  # also for "-0", which must print as "0"
-        elif number == number.to_integral_value(context=_EXACT):
-            number = number.quantize(_ONE, context=_EXACT)
+        if isinstance(value, bool):
+            raise QuantityError("a quantity's value must be a Decimal or an int, not bool")
+        if isinstance(value, int):
+            nanos = value * _NANOS_PER_UNIT if abs(value) <= _MAX_NANOS else _MAX_NANOS + 1
         else:
-            number = number.normalize(_EXACT)
-        object.__setattr__(self, "value", number)
-        object.__setattr__(self, "format", format)
+            nanos = _decimal_nanos(value)
+        _init(self, nanos, format)
 
     def __setattr__(self, name: str, value: object) -> NoReturn:
         raise AttributeError(f"Quantity is immutable: cannot set {name!r}")
@@ -92,77 +74,86 @@ class Quantity:
     def __delattr__(self, name: str) -> NoReturn:
         raise AttributeError(f"Quantity is immutable: cannot delete {name!r}")
 
-    def __reduce__(self) -> tuple[type[Quantity], tuple[Decimal, str]]:
+    def __reduce__(self) -> tuple[object, tuple[int, str]]:
         # copy, deepcopy and pickle would otherwise rebuild the object through the blocked __setattr__.
-        return Quantity, (self.value, self.format)
+        return _from_nanos, (self._nanos, self.format)
+
+    @property
+    def value(self) -> Decimal:
+        """The amount as an exact Decimal, spelled one way per value (2000, not 2E+3 or 2000.000)."""
+        from decimal import Context, Decimal
+
+        whole, fraction = divmod(abs(self._nanos), _NANOS_PER_UNIT)
+        sign = "-" if self._nanos < 0 else ""
+        if not fraction:
+            return Decimal(f"{sign}{whole}")
+        return Decimal(f"{sign}{whole}.{fraction:09d}").normalize(Context(prec=100))
 
     def is_zero(self) -> bool:
-        return not self.value
+        return not self._nanos
 
     def __add__(self, other: Quantity) -> Quantity:
         if not isinstance(other, Quantity):
             return NotImplemented
         # Add and Sub keep the receiver's format, except that a zero receiver takes the operand's: a running
         # total that starts at 0 and adds 1Gi prints "1Gi".
-        return Quantity(_EXACT.add(self.value, other.value), other.format if self.is_zero() else self.format)
+        return _from_nanos(self._nanos + other._nanos, other.format if self.is_zero() else self.format)
 
     def __sub__(self, other: Quantity) -> Quantity:
         if not isinstance(other, Quantity):
             return NotImplemented
-        return Quantity(
-            _EXACT.subtract(self.value, other.value), other.format if self.is_zero() else self.format
-        )
+        return _from_nanos(self._nanos - other._nanos, other.format if self.is_zero() else self.format)
 
     def __neg__(self) -> Quantity:
-        return Quantity(self.value.copy_negate(), self.format)
+        return _from_nanos(-self._nanos, self.format)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Quantity):
             return NotImplemented
-        return self.value == other.value
+        return self._nanos == other._nanos
 
     def __ne__(self, other: object) -> bool:
         if not isinstance(other, Quantity):
             return NotImplemented
-        return self.value != other.value
+        return self._nanos != other._nanos
 
     def __lt__(self, other: Quantity) -> bool:
         if not isinstance(other, Quantity):
             return NotImplemented
-        return self.value < other.value
+        return self._nanos < other._nanos
 
     def __le__(self, other: Quantity) -> bool:
         if not isinstance(other, Quantity):
             return NotImplemented
-        return self.value <= other.value
+        return self._nanos <= other._nanos
 
     def __gt__(self, other: Quantity) -> bool:
         if not isinstance(other, Quantity):
             return NotImplemented
-        return self.value > other.value
+        return self._nanos > other._nanos
 
     def __ge__(self, other: Quantity) -> bool:
         if not isinstance(other, Quantity):
             return NotImplemented
-        return self.value >= other.value
+        return self._nanos >= other._nanos
 
     def __hash__(self) -> int:
-        return hash(self.value)
+        return hash(self._nanos)
 
     def __repr__(self) -> str:
         return f"Quantity(Decimal('{self.value}'), {self.format!r})"
 
     def __str__(self) -> str:
         """Kubernetes' canonical form (CanonicalizeBytes): no fraction, the largest suffix that loses nothing."""
-        if not self.value:
+        if not self._nanos:
             return "0"
-        sign = "-" if self.value < 0 else ""
-        magnitude = self.value.copy_abs()
+        sign = "-" if self._nanos < 0 else ""
+        magnitude = abs(self._nanos)
         fmt = self.format
         if fmt == BINARY_SI:
-            whole = int(magnitude)
+            whole, fraction = divmod(magnitude, _NANOS_PER_UNIT)
             # Small or fractional BinarySI amounts print as DecimalSI rather than round ("0.5Ki" is "512").
-            if whole >= 1024 and whole == magnitude:
+            if whole >= 1024 and not fraction:
                 power = 0
                 while whole % 1024 == 0:
                     whole //= 1024
@@ -172,8 +163,7 @@ class Quantity:
                 # Past Ei there is no binary suffix: newer Kubernetes prints the exact decimal form instead
                 # of dropping the suffix (2^70 used to print as "1").
             fmt = DECIMAL_SI
-        exponent = _exponent(magnitude)
-        mantissa = int("".join(map(str, magnitude.as_tuple().digits)))
+        mantissa, exponent = magnitude, -9
         while mantissa % 10 == 0:
             mantissa //= 10
             exponent += 1
@@ -188,6 +178,35 @@ class Quantity:
         return f"{sign}{mantissa}e{exponent}" if exponent else f"{sign}{mantissa}"
 
 
+def _init(quantity: Quantity, nanos: int, format: str) -> None:
+    if format not in _FORMATS:
+        raise QuantityError(f"unknown quantity format {format!r}: use one of {', '.join(_FORMATS)}")
+    if abs(nanos) > _MAX_NANOS:
+        raise QuantityError(_TOO_LARGE)
+    object.__setattr__(quantity, "_nanos", nanos)
+    object.__setattr__(quantity, "format", format)
+
+
+def _from_nanos(nanos: int, format: str) -> Quantity:
+    quantity = Quantity.__new__(Quantity)
+    _init(quantity, nanos, format)
+    return quantity
+
+
+def _decimal_nanos(value: object) -> int:
+    """A Decimal as a count of nanounits, finer amounts rounded away from zero as Kubernetes rounds them."""
+    from decimal import MAX_EMAX, MIN_EMIN, ROUND_UP, Context, Decimal
+
+    if not isinstance(value, Decimal):
+        raise QuantityError(f"a quantity's value must be a Decimal or an int, not {type(value).__name__}")
+    if not value.is_finite():
+        raise QuantityError(f"a quantity must be a finite number, not {value}")
+    if value and value.adjusted() > _MAX_ADJUSTED:
+        raise QuantityError(_TOO_LARGE)
+    exact = Context(prec=100, rounding=ROUND_UP, Emax=MAX_EMAX, Emin=MIN_EMIN)
+    return int(value.scaleb(9, context=exact).to_integral_value(context=exact))
+
+
 def parse_quantity(value: str | int | float) -> Quantity:  # noqa: PYI041 - ints take their own path
     """Parse a quantity as `resource.ParseQuantity` does; YAML numbers are read as their decimal text.
 
@@ -198,7 +217,7 @@ def parse_quantity(value: str | int | float) -> Quantity:  # noqa: PYI041 - ints
     if isinstance(value, str):
         text = value
     elif isinstance(value, int):
-        if abs(value) > _MAX_MAGNITUDE:  # before str(), which refuses ints past 4300 digits
+        if abs(value) * _NANOS_PER_UNIT > _MAX_NANOS:  # before str(), which refuses ints past 4300 digits
             raise QuantityError(_TOO_LARGE)
         text = str(value)
     elif isinstance(value, float):
@@ -217,28 +236,43 @@ def _parse(text: str) -> Quantity:
     base, exponent, fmt = _interpret(suffix)
     coefficient = (whole + fraction).lstrip("0")
     if not coefficient:
-        return Quantity(0, fmt)
+        return _from_nanos(0, fmt)
+    # The amount is int(coefficient) * 10**scale, times 2**exponent for a binary suffix: in nanounits, that
+    # divided by 10**(-9 - scale), rounded up.
     scale = -len(fraction)
-    # Enough digits for the exact product with 2^60 and an exponent range wide enough for any input.
-    context = Context(prec=len(coefficient) + 100, rounding=ROUND_UP, Emax=MAX_EMAX, Emin=MIN_EMIN)
     if base == 10:
         scale += exponent
         adjusted = len(coefficient) - 1 + scale
         if adjusted > _MAX_ADJUSTED:
             raise QuantityError(_TOO_LARGE)
-        # Anything under 1e-10 rounds up to 1n; deciding that here spares building 1e-2147483647.
-        magnitude = _NANO if adjusted < -10 else Decimal(f"{coefficient}E{scale}")
+        nanos = _round_up(coefficient, -9 - scale, 0)
     elif len(coefficient) - 1 + scale >= 19:
-        magnitude = _BINARY_CAP  # at least 1e19 * 1024: over the cap, so no need to multiply huge inputs
+        nanos = _BINARY_CAP * _NANOS_PER_UNIT  # at least 1e19 * 1024: over the cap, so no need to multiply
     else:
-        magnitude = min(
-            context.multiply(Decimal(f"{coefficient}E{scale}"), Decimal(2**exponent)), _BINARY_CAP
-        )
-    if _exponent(magnitude) < -9:
-        magnitude = magnitude.quantize(_NANO, rounding=ROUND_UP, context=context)
-    if fmt == BINARY_SI and magnitude < 1:
+        nanos = min(_round_up(coefficient, -9 - scale, exponent), _BINARY_CAP * _NANOS_PER_UNIT)
+    if fmt == BINARY_SI and nanos < _NANOS_PER_UNIT:
         fmt = DECIMAL_SI  # a fraction of a byte has no binary suffix; Kubernetes switches, too
-    return Quantity(magnitude.copy_negate() if negative else magnitude, fmt)
+    return _from_nanos(-nanos if negative else nanos, fmt)
+
+
+def _round_up(digits: str, finer: int, twos: int) -> int:
+    """ceil(int(digits) * 2**twos / 10**finer) for a nonzero coefficient, exactly.
+
+    A long tail of digits is never turned into an int (Python refuses past 4300 digits, and it would be slow):
+    as 10**finer = 10**(finer - twos) * 5**twos * 2**twos, dividing by 10**(finer - twos) drops that many
+    trailing digits, which then only say whether the result rounds up.
+    """
+    tail = ""
+    if finer <= 0:
+        numerator: int = int(digits) * 2**twos * 10 ** (-finer)
+        divisor: int = 1
+    elif finer < twos:
+        numerator, divisor = int(digits) * 2 ** (twos - finer), 5**finer
+    else:
+        cut = max(len(digits) - (finer - twos), 0)
+        numerator, divisor, tail = int(digits[:cut] or "0"), 5**twos, digits[cut:]
+    quotient, remainder = divmod(numerator, divisor)
+    return quotient + (1 if remainder or tail.strip("0") else 0)
 
 
 def _split(text: str) -> tuple[bool, str, str, str]:
@@ -262,13 +296,6 @@ def _split(text: str) -> tuple[bool, str, str, str]:
         # server checks CRD fields against first, both require a digit.
         raise QuantityError("unable to parse numeric part of quantity: it has no digits")
     return negative, whole, fraction, suffix
-
-
-def _exponent(number: Decimal) -> int:
-    """The exponent of a finite Decimal (as_tuple() types it as possibly a NaN or infinity marker)."""
-    exponent = number.as_tuple().exponent
-    assert isinstance(exponent, int), number
-    return exponent
 
 
 def _leading_digits(text: str) -> tuple[str, str]:

@@ -350,6 +350,38 @@ def test_click_is_not_imported_by_the_krm_function() -> None:
     assert "typing" not in imported
 
 
+def test_the_krm_function_renders_the_example_without_decimal(tmp_path: Path) -> None:
+    # The example's resource fitting parses quantities; `decimal` alone would cost every start about 1 ms.
+    items = [
+        document
+        for source in sorted(EXAMPLE.glob("*.yaml"))
+        for document in yaml.safe_load_all(source.read_text(encoding="utf-8"))
+        if document
+    ]
+    request = tmp_path / "request.yaml"
+    request.write_text(
+        yaml.safe_dump({"apiVersion": "config.kubernetes.io/v1", "kind": "ResourceList", "items": items}),
+        encoding="utf-8",
+    )
+    code = (
+        "import sys\n"
+        "from kustomize_plugin.krm import main\n"
+        "code = main()\n"
+        "print(code, 'decimal' in sys.modules, 'kustomize_plugin.quantity' in sys.modules, file=sys.stderr)\n"
+    )
+    with request.open("rb") as stdin:
+        result = subprocess.run(
+            [sys.executable, "-c", code],
+            stdin=stdin,
+            capture_output=True,
+            env=tool_env(),
+            check=True,
+            timeout=60,
+        )
+    assert b"kind: DPUSet" in result.stdout
+    assert result.stderr.decode().split() == ["0", "False", "True"]
+
+
 # --------------------------------------------------------------------------------------------------------
 # User input and environment that once ended in exit 3 ("a bug"): each is a clear exit 1 or 2 now
 
