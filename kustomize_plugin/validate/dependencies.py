@@ -9,8 +9,6 @@ that they can be searched for in DPF's documentation and issues; gonum names the
 
 from __future__ import annotations
 
-import heapq
-
 from .. import results as R
 
 TYPE_CHECKING = False
@@ -56,16 +54,18 @@ def order_services(d: Deployment) -> tuple[list[str] | None, list[Result]]:
     for targets in edges.values():
         for target in targets:
             indegree[target] += 1
+    # Kahn's algorithm, the smallest ready name first; a DPUDeployment has a handful of services, so a list
+    # and min() serve where heapq would add its import to every start.
     ready = [key for key, n in indegree.items() if n == 0]
-    heapq.heapify(ready)
     order: list[str] = []
     while ready:
-        key = heapq.heappop(ready)
+        key = min(ready)
+        ready.remove(key)
         order.append(key)
         for target in edges[key]:
             indegree[target] -= 1
             if indegree[target] == 0:
-                heapq.heappush(ready, target)
+                ready.append(target)
     if len(order) < len(edges):
         cycle = _find_cycle({k: list(d.services[k].depends_on) for k in edges if indegree[k] > 0})
         out.append(

@@ -20,8 +20,9 @@ if TYPE_CHECKING:
     from ..results import Result
     from .prerequisites import Found
 
-# bf-bundle-<doca>-<build>_<os>….bfb, e.g. bf-bundle-2.9.0-33_24.04_ubuntu-22.04_unsigned.bfb
-_BUNDLE_NAME = re.compile(r"^bf-bundle-(\d+(?:\.\d+){1,2})-")
+# bf-bundle-<doca>-<build>_<os>….bfb, e.g. bf-bundle-2.9.0-33_24.04_ubuntu-22.04_unsigned.bfb; compiled on
+# first use (through `re`'s cache), as most BFBs state their versions.
+_BUNDLE_NAME = r"^bf-bundle-(\d+(?:\.\d+){1,2})-"
 
 
 def doca_version_source(bfb: model.Bfb, config: RenderConfig) -> tuple[str, str | None] | None:
@@ -35,7 +36,7 @@ def doca_version_source(bfb: model.Bfb, config: RenderConfig) -> tuple[str, str 
         return override, None
     url_name = bfb.url.rstrip("/").rsplit("/", 1)[-1] if bfb.url else None
     for candidate, field in ((bfb.file_name, "spec.fileName"), (url_name, "spec.url")):
-        match = _BUNDLE_NAME.match(candidate or "")
+        match = re.match(_BUNDLE_NAME, candidate or "")
         if match:
             return match.group(1), field
     return None
