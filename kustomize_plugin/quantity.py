@@ -63,7 +63,9 @@ class Quantity:
         if isinstance(value, bool):
             raise QuantityError("a quantity's value must be a Decimal or an int, not bool")
         if isinstance(value, int):
-            nanos = value * _NANOS_PER_UNIT if abs(value) <= _MAX_NANOS else _MAX_NANOS + 1
+            if abs(value) > _MAX_NANOS:  # before multiplying an int that may have millions of digits
+                raise QuantityError(_TOO_LARGE)
+            nanos = value * _NANOS_PER_UNIT
         else:
             nanos = _decimal_nanos(value)
         _init(self, nanos, format)
