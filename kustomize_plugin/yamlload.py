@@ -33,6 +33,25 @@ class PurePythonParser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Par
         yaml.scanner.Scanner.__init__(self)
         yaml.parser.Parser.__init__(self)
 
+    def scan_flow_scalar_non_spaces(self, double: bool, start_mark: Any) -> list[str]:
+        """Refuse an escape that names no Unicode character (`"\\ud800"`, `"\\U00110000"`) as LibYAML does;
+        PyYAML's scanner keeps a lone surrogate, which no UTF-8 writer or digest can take, or fails in chr()."""
+        try:
+            chunks: list[str] | None = super().scan_flow_scalar_non_spaces(double, start_mark)
+        except ValueError:
+            chunks = None
+        if chunks is None or (double and any(_SURROGATE.search(chunk) for chunk in chunks)):
+            raise yaml.scanner.ScannerError(
+                "while parsing a quoted scalar",
+                start_mark,
+                "found invalid Unicode character escape code",
+                self.get_mark(),
+            )
+        return chunks
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
 
 # LibYAML's parser through PyYAML's public CBaseLoader (only its parser is used) when PyYAML has LibYAML.
 Parser: Any = yaml.CBaseLoader if yaml.__with_libyaml__ else PurePythonParser

@@ -84,6 +84,20 @@ def test_the_pure_python_parser_reads_what_libyaml_reads(doc: Any, flow: bool | 
         yamlload.Parser = original
 
 
+@pytest.mark.parametrize("escape", ["\\ud800", "\\uDC00", "\\U00110000"])
+def test_both_parsers_refuse_an_escape_that_names_no_character(
+    escape: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = f'a: "x{escape}y"\n'
+    with pytest.raises(yamlload.YAMLInputError) as libyaml:
+        yamlload.load_documents(text)
+    monkeypatch.setattr(yamlload, "Parser", yamlload.PurePythonParser)
+    with pytest.raises(yamlload.YAMLInputError) as pure:
+        yamlload.load_documents(text)
+    assert str(pure.value) == str(libyaml.value)
+    assert "invalid Unicode character escape code" in str(pure.value)
+
+
 class _Recording:
     """A stream that notes whether SIGTERM was held back while it was written to."""
 
