@@ -27,6 +27,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -40,8 +41,9 @@ EPOCH = (1980, 1, 1, 0, 0, 0)
 # What never goes into the archive: compiled extensions and their sources, stub packages that import them,
 # the wheels' install records (they list the extensions).
 SKIPPED = re.compile(r"(\.(so|pyd|c|h|pyx|pxd)$)|(^_yaml/)|(\.dist-info/(RECORD|WHEEL|INSTALLER)$)")
-# The package files a wheel of dpf-render holds (pyproject.toml [tool.setuptools.package-data]).
-PACKAGE_FILES = ("**/*.py", "py.typed", "templates/*.j2", "kustomize/*.yaml")
+# The package files a wheel of dpf-render holds: its modules and pyproject.toml's package-data.
+with (REPO / "pyproject.toml").open("rb") as _pyproject:
+    PACKAGE_FILES = ("**/*.py", *tomllib.load(_pyproject)["tool"]["setuptools"]["package-data"][PACKAGE])
 MAIN = '''\
 """dpf-render, single-file build (scripts/build_zipapp.py); VENDORED.txt lists what it carries."""
 import sys

@@ -34,7 +34,12 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]  # builds and installs the whee
 
 PINS = REPO / "scripts" / "requirements-pinned.txt"
 PROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-PACKAGE_DATA = ("py.typed", "templates/plan.md.j2", "kustomize/name-references.yaml")
+PACKAGE_DATA = (
+    "py.typed",
+    "templates/plan.md.j2",
+    "kustomize/name-references.yaml",
+    "schemas/plan-v1.json",
+)
 
 
 def run(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
