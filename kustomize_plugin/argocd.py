@@ -153,7 +153,9 @@ class _Running:
     scratch: str | None = None
 
 
-def build_kustomization(path: str, environ: Mapping[str, str]) -> tuple[str | None, list[Result]]:
+def build_kustomization(
+    path: str, environ: Mapping[str, str], max_bytes: int
+) -> tuple[str | None, list[Result]]:
     """`kustomize build PATH`, with a private HOME under the temp dir when ours is missing or read-only."""
     command = kustomize_command(path, environ)
     if command is None:
@@ -194,37 +196,42 @@ def build_kustomization(path: str, environ: Mapping[str, str]) -> tuple[str | No
         detail = stderr.decode("utf-8", "replace").strip() or "no error output"
         return None, [R.error(f"`{shown}` failed (exit {code}): {detail}", condition=None)]
     try:
-        return yamlload.decode(stdout, source=shown), []
+        return yamlload.decode(stdout, source=shown, max_bytes=max_bytes), []
     except yamlload.YAMLInputError as exc:
         return None, [
             R.error(f"`{shown}` printed something that is not UTF-8 YAML: {exc.message}", condition=None)
         ]
 
 
-def read_app(path: str, environ: Mapping[str, str]) -> tuple[list[Item], list[Result]]:
-    """The input objects of the app folder: its kustomize build, or its YAML and JSON files in a stable order."""
+def read_app(path: str, environ: Mapping[str, str], max_bytes: int) -> tuple[list[Item], list[Result]]:
+    """The input objects of the app folder: its kustomize build, or its YAML and JSON files in a stable order;
+    the build's output, like each file, may hold up to `max_bytes`."""
     if not os.path.isdir(path):
         return [], [R.error(f"{path}: the app folder does not exist or is not a folder", condition=None)]
     if kustomization_of(path):
-        text, out = build_kustomization(path, environ)
+        text, out = build_kustomization(path, environ, max_bytes)
         if text is None:
             return [], out
-        return items_from_text(text, source=f"kustomize build {path}", file_path=None)
+        return items_from_text(text, source=f"kustomize build {path}", file_path=None, max_bytes=max_bytes)
     # No opt-out here: an Application's author would otherwise read other repositories on the repo server.
     files, out = list_files([path], opt_out=None)
     if R.has_errors(out):
         return [], out
     # Relative names ("services/templates.yaml"), as the user sees them in the repository.
-    items, found = read_paths([os.path.normpath(f) for f in files])
+    items, found = read_paths([os.path.normpath(f) for f in files], max_bytes=max_bytes)
     return items, out + found
 
 
 def generate(path: str, environ: Mapping[str, str]) -> tuple[str, list[Result], int]:
     """(manifest stream, results, exit code): the stream is empty unless the exit code is 0."""
     config, out = options_from_environment(environ)
+    try:
+        max_bytes = yamlload.max_input_bytes(environ)
+    except ValueError as exc:  # the environment, not the inputs
+        return "", [*out, R.error(str(exc), condition=None)], R.EXIT_USAGE
     if out:
         return "", out, R.EXIT_USAGE
-    outcome = pipeline.execute(lambda: read_app(path, environ), config, mode=pipeline.FINAL)
+    outcome = pipeline.execute(lambda: read_app(path, environ, max_bytes), config, mode=pipeline.FINAL)
     rendering = outcome.rendering
     if rendering is None:
         return "", outcome.results, outcome.code

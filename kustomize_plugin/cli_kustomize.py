@@ -19,7 +19,7 @@ import click
 from . import config as config_mod
 from . import model, yamldump, yamlload
 from . import results as R
-from .cli_options import CONTEXT
+from .cli_options import CONTEXT, input_cap
 from .read import read_paths
 
 TYPE_CHECKING = False
@@ -194,7 +194,7 @@ def kustomize_name_references(paths: tuple[str, ...]) -> None:
     """
     keys: list[str] = []
     if paths:
-        items, found = read_paths(paths, stdin=sys.stdin.buffer)
+        items, found = read_paths(paths, max_bytes=input_cap(), stdin=sys.stdin.buffer)
         sys.stderr.write(R.stderr_lines(found))
         if R.has_errors(found):
             raise SystemExit(R.EXIT_INPUT_ERROR)

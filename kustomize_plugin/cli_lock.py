@@ -15,7 +15,7 @@ import click
 from . import lock as lock_mod
 from . import results as R
 from . import yamldump, yamlload
-from .cli_options import CONTEXT, build_config, render_options, report
+from .cli_options import CONTEXT, build_config, input_cap, render_options, report
 from .config import replace
 from .output import execute_paths
 from .pipeline import FINAL, execute
@@ -97,12 +97,15 @@ def adopt(live: tuple[str, ...], inputs: tuple[str, ...], output_file: str | Non
     from .adopt import without_locks
 
     config = build_config(**options)
+    max_bytes = input_cap()
     live_objects: list[Any] = []
 
     def read() -> tuple[list[Item], list[Result]]:
         """The Git inputs without their locks (adoption writes new ones), and the live objects aside."""
-        live_items, found = read_paths(live, stdin=sys.stdin.buffer, confine=config.confined)
-        items, more = read_paths(inputs, stdin=sys.stdin.buffer, confine=config.confined)
+        live_items, found = read_paths(
+            live, max_bytes=max_bytes, stdin=sys.stdin.buffer, confine=config.confined
+        )
+        items, more = read_paths(inputs, max_bytes=max_bytes, stdin=sys.stdin.buffer, confine=config.confined)
         live_objects.extend(i.obj for i in live_items)
         return without_locks(items), found + more
 

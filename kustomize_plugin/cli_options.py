@@ -74,3 +74,14 @@ def build_config(**options: Any) -> RenderConfig:
 
 def report(results: list[Result]) -> None:
     sys.stderr.write(R.stderr_lines(results))
+
+
+def input_cap() -> int:
+    """The input size cap of DPF_RENDER_MAX_INPUT_BYTES; an unreadable value is a usage error (exit 2)."""
+    from .yamlload import max_input_bytes
+
+    try:
+        return max_input_bytes()
+    except ValueError as exc:  # the environment, not the inputs
+        report([R.error(str(exc), condition=None)])
+        raise SystemExit(R.EXIT_USAGE) from None

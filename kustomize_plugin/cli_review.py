@@ -14,7 +14,7 @@ import click
 from . import model, pipeline, yamlload
 from . import results as R
 from .adopt import is_live, live_object
-from .cli_options import CONTEXT, build_config, render_options, report
+from .cli_options import CONTEXT, build_config, input_cap, render_options, report
 from .config import replace
 from .index import kind_of
 from .output import OutputError, execute_paths, file_contents
@@ -180,9 +180,10 @@ def plan(
         raise click.UsageError("only one of BASE and HEAD can be - (stdin)")
     # A side without DPUDeployments is a real state: the first or the last one.
     config = replace(build_config(**options), allow_empty=True)
+    max_bytes = input_cap()
     progress = on_terminal(sys.stderr)  # one counter: its second of silence is the whole command's
-    base_side = render_side(base, config, progress=relabel(progress, "base: "))
-    head_side = render_side(head, config, progress=relabel(progress, "head: "))
+    base_side = render_side(base, config, max_bytes, progress=relabel(progress, "base: "))
+    head_side = render_side(head, config, max_bytes, progress=relabel(progress, "head: "))
     # Errors of both sides; warnings only of HEAD (BASE's are already on the main branch).
     report([r for r in base_side.results if r.severity == R.ERROR] + head_side.results)
     failed = R.has_errors(base_side.results, strict=config.strict) or R.has_errors(
@@ -245,9 +246,9 @@ class Side:
         self.live = False
 
 
-def render_side(spec: str, config: RenderConfig, *, progress: Progress | None = None) -> Side:
+def render_side(spec: str, config: RenderConfig, max_bytes: int, *, progress: Progress | None = None) -> Side:
     """One side of a plan, rendered as final manifests, and its inputs; no documents when they cannot be read."""
-    items, found = read_input_set(spec, stdin=sys.stdin.buffer, confine=config.confined)
+    items, found = read_input_set(spec, max_bytes=max_bytes, stdin=sys.stdin.buffer, confine=config.confined)
     if not R.has_errors(found) and is_live([i.obj for i in items]):
         # Objects from a cluster (`kubectl get -o yaml`): compared as they are, without what the server adds;
         # the DPF objects that are inputs, not output, are left out.

@@ -175,22 +175,16 @@ def items_from_text(
 def read_paths(
     paths: Iterable[str],
     *,
+    max_bytes: int,
     stdin: Any = None,
-    max_bytes: int | None = None,
     confine: bool = True,
     root: str | None = None,
     opt_out: str | None = CLI_OPT_OUT,
 ) -> tuple[list[Item], list[Result]]:
     """Items of every file under `paths` (`-` reads `stdin`, a binary stream); see `list_files` for the rest.
 
-    Each file may hold up to `max_bytes`, by default `yamlload.max_input_bytes()` (64 MiB, or
-    DPF_RENDER_MAX_INPUT_BYTES).
+    Each file may hold up to `max_bytes` (the adapter reads DPF_RENDER_MAX_INPUT_BYTES once, as a usage error).
     """
-    if max_bytes is None:
-        try:
-            max_bytes = yamlload.max_input_bytes()
-        except ValueError as exc:
-            return [], [R.error(str(exc), condition=None)]
     files, out = list_files(paths, confine=confine, root=root, opt_out=opt_out)
     items: list[Item] = []
     for path in files:

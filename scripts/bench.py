@@ -210,7 +210,7 @@ def median_of(runs: int, functions: dict[str, Callable[[], object]]) -> dict[str
 
 def throughput(work: Path, deployments: int, runs: int) -> list[Row]:
     """dpf-render in one process against PyYAML's C loader plus C dumper, on the same files and objects."""
-    from kustomize_plugin import pipeline, read, yamldump
+    from kustomize_plugin import pipeline, read, yamldump, yamlload
     from kustomize_plugin.config import RenderConfig
 
     fleet = work / f"fleet-{deployments}"
@@ -218,11 +218,11 @@ def throughput(work: Path, deployments: int, runs: int) -> list[Row]:
     files = sorted(fleet.glob("*.yaml"))
 
     def ours() -> str:
-        items, _ = read.read_paths([str(fleet)])
+        items, _ = read.read_paths([str(fleet)], max_bytes=yamlload.DEFAULT_MAX_BYTES)
         rendering = pipeline.render(items, RenderConfig(), mode=pipeline.FINAL)
         return "".join(yamldump.stream_pieces(rendering.documents()))
 
-    items, _ = read.read_paths([str(fleet)])
+    items, _ = read.read_paths([str(fleet)], max_bytes=yamlload.DEFAULT_MAX_BYTES)
     rendering = pipeline.render(items, RenderConfig(), mode=pipeline.FINAL)
     output = rendering.objects()
     assert not any(r.severity == "error" for r in rendering.results), [r.message for r in rendering.results][

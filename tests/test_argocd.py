@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -327,3 +328,14 @@ def test_console_script_renders_the_current_folder() -> None:
     assert done.returncode == 0, done.stderr.decode()
     assert done.stderr == b""
     assert b"kind: DPUServiceChain" in done.stdout
+
+
+def test_the_input_cap_applies_to_an_overlays_build_as_to_a_plain_folder() -> None:
+    from tests.cmp_runner import require_tool
+
+    kustomize = require_tool("kustomize", "scripts/install-tools.sh installs it")
+    environ = {"PATH": os.path.dirname(kustomize), "DPF_RENDER_MAX_INPUT_BYTES": "100"}
+    for app in (APPS / "plain", APPS / "kustomize" / "overlay"):
+        stream, lines, code = generate(app, ARGOCD_APP_NAMESPACE="dpf", **environ)
+        assert (stream, code) == ("", R.EXIT_INPUT_ERROR), (app, lines)
+        assert any("larger than the limit of 100 bytes" in line for line in lines), (app, lines)

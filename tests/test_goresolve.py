@@ -202,7 +202,7 @@ def test_the_quick_answer_is_the_union_of_both_readers(text: str) -> None:
 
 def test_a_digest_that_looks_like_a_float_is_quoted(tmp_path: Path) -> None:
     """The producer's content digest at rate 318, `93352774e4`, is a float to Go: written quoted."""
-    items, problems = read_paths([str(example_with_rate(tmp_path))])
+    items, problems = read_paths([str(example_with_rate(tmp_path))], max_bytes=yamlload.DEFAULT_MAX_BYTES)
     assert not problems
     rendering = pipeline.render(items, RenderConfig(), mode=pipeline.FINAL)
     output = rendering.objects()

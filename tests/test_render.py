@@ -23,7 +23,7 @@ GOLDEN = REPO / "tests" / "golden"
 
 
 def example_objects() -> list[dict[str, Any]]:
-    items, results = read_paths([str(EXAMPLE)])
+    items, results = read_paths([str(EXAMPLE)], max_bytes=yamlload.DEFAULT_MAX_BYTES)
     assert not results
     return [copy.deepcopy(i.obj) for i in items]
 

@@ -98,6 +98,7 @@ def test_git_path_is_a_file_and_relative_to_the_working_directory(
 
 def test_git_blobs_are_read_in_sorted_order_with_their_names(repo: Path) -> None:
     from kustomize_plugin.review.input_sets import read_input_set
+    from kustomize_plugin.yamlload import DEFAULT_MAX_BYTES
 
     (repo / "deploy" / "b").mkdir()
     (repo / "deploy" / "b" / "z.yml").write_text(
@@ -108,7 +109,7 @@ def test_git_blobs_are_read_in_sorted_order_with_their_names(repo: Path) -> None
     )
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "more")
-    items, found = read_input_set("git:HEAD:deploy")
+    items, found = read_input_set("git:HEAD:deploy", max_bytes=DEFAULT_MAX_BYTES)
     assert found == []
     files = list(dict.fromkeys(item.file_path for item in items))
     assert files == ["git:HEAD:deploy/a.json", "git:HEAD:deploy/all.yaml", "git:HEAD:deploy/b/z.yml"]
@@ -156,6 +157,7 @@ def test_done_when_disruptive_change_of_the_example(
     from kustomize_plugin import pipeline
     from kustomize_plugin.config import RenderConfig
     from kustomize_plugin.read import read_paths
+    from kustomize_plugin.yamlload import DEFAULT_MAX_BYTES
 
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "no-global-config"))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
@@ -171,7 +173,7 @@ def test_done_when_disruptive_change_of_the_example(
     git(root, "commit", "-q", "-am", "faster producer")
     monkeypatch.chdir(root)
 
-    items, _ = read_paths([str(EXAMPLE)])
+    items, _ = read_paths([str(EXAMPLE)], max_bytes=DEFAULT_MAX_BYTES)
     [before] = pipeline.render(items, RenderConfig(), mode=pipeline.FINAL).revisions
     services = sorted(s.name for s in before.services)
     dpusets = sorted(f"{before.deployment.name}-{s.name_suffix}" for s in before.deployment.dpu_sets)

@@ -102,10 +102,11 @@ def build_plan(base: Path, head: Path) -> Plan:
     from kustomize_plugin.config import RenderConfig
     from kustomize_plugin.read import read_paths
     from kustomize_plugin.review.plan import plan_renders
+    from kustomize_plugin.yamlload import DEFAULT_MAX_BYTES
 
     renders = []
     for path in (base, head):
-        items, found = read_paths([str(path)])
+        items, found = read_paths([str(path)], max_bytes=DEFAULT_MAX_BYTES)
         assert found == []
         render = pipeline.render(items, RenderConfig(allow_empty=True), mode=pipeline.FINAL)
         assert [r for r in render.results if r.severity == "error"] == []

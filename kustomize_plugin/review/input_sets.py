@@ -45,18 +45,14 @@ def parse_git_input(spec: str) -> tuple[str, str]:
 
 
 def read_input_set(
-    spec: str, *, stdin: Any = None, cwd: str | None = None, confine: bool = True
+    spec: str, *, max_bytes: int, stdin: Any = None, cwd: str | None = None, confine: bool = True
 ) -> tuple[list[Item], list[Result]]:
     """Items of one input set: a `git:REV:PATH`, or a file, folder or `-` as `render` reads it.
 
-    Either way each file may hold up to `yamlload.max_input_bytes()`; a larger blob is refused unread.
+    Either way each file may hold up to `max_bytes`; a larger blob is refused unread.
     """
     if not is_git_input(spec):
-        return read_paths([spec], stdin=stdin, confine=confine)
-    try:
-        max_bytes = yamlload.max_input_bytes()
-    except ValueError as exc:
-        return [], [R.error(str(exc), condition=None)]
+        return read_paths([spec], max_bytes=max_bytes, stdin=stdin, confine=confine)
     try:
         rev, path = parse_git_input(spec)
         blobs = list_blobs(rev, path, cwd=cwd)
