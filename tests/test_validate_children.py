@@ -284,3 +284,36 @@ def test_the_error_names_the_input_field_the_child_s_field_comes_from(
     [result] = check_children(revision, built)
     assert (result.ref.kind if result.ref else "", result.field) == (D, field)
     assert result.message.startswith(f"the {kind} dpf/")
+
+
+# --------------------------------------------------------------------------------------------------------
+# A null serviceType is the CRD's default (NodePort): the API server drops the null and defaults the field
+
+
+def test_a_child_with_a_null_service_type_may_set_a_node_port() -> None:
+    child = broken("DPUService", ((CP, {"serviceType": None, "ports": [{**WEB, "nodePort": 30080}]}),))
+    assert check_child(child) == []
+
+
+@pytest.mark.parametrize("ports", [[WEB], [{**WEB, "nodePort": 30080}]], ids=["port", "node-port"])
+def test_a_null_service_type_renders_as_node_port_does(ports: list[dict[str, Any]]) -> None:
+    rendered_with: dict[Any, list[dict[str, Any]]] = {}
+    for service_type in (None, "NodePort"):
+        docs = base_docs()
+        configuration = find(docs, "DPUServiceConfiguration", "producer")
+        set_path(
+            configuration,
+            ("spec", "serviceConfiguration", "configPorts"),
+            {"serviceType": service_type, "ports": ports},
+        )
+        output, results = run(docs)
+        assert errors(results) == []
+        rendered_with[service_type] = children(output)
+    [producer] = [
+        c
+        for c in rendered_with[None]
+        if c["metadata"].get("labels", {}).get("svc.dpu.nvidia.com/dpudeployment-service") == "producer"
+        and c["kind"] == "DPUService"
+    ]
+    assert producer["spec"]["configPorts"]["serviceType"] == "NodePort"
+    assert rendered_with[None] == rendered_with["NodePort"]

@@ -367,6 +367,7 @@ PASSING: list[tuple[str, str, str, tuple[Change, ...]]] = [
     ("in-cluster-without-interfaces", C, "producer", ((("spec", "interfaces"), DELETE), (("spec", "serviceConfiguration", "deployInCluster"), True))),
     ("node-port-with-node-port-type", C, "producer", one(CP, {"serviceType": "NodePort", "ports": [{**WEB, "nodePort": 30080}]})),
     ("node-port-with-default-type", C, "producer", one(CP, {"ports": [{**WEB, "nodePort": 30080}, {**WEB, "name": "dns-1", "protocol": "UDP"}]})),
+    ("node-port-with-null-type", C, "producer", one(CP, {"serviceType": None, "ports": [{**WEB, "nodePort": 30080}]})),
     ("cluster-ip-without-node-port", C, "producer", one(CP, {"serviceType": "ClusterIP", "ports": [WEB]})),
     ("headless-config-ports", C, "producer", one(CP, {"serviceType": "None", "ports": [WEB]})),
     ("daemon-set-label-custom-flows", C, "producer", one((*DS, "labels"), {"svc.dpu.nvidia.com/custom-flows": "true"})),

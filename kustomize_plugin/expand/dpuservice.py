@@ -114,8 +114,10 @@ def generate_dpuservice(revision: DeploymentRevision, service: ServiceRevision) 
     if service.interfaces:
         spec["interfaces"] = sorted(name for _, name in service.interfaces)
     if configuration.config_ports is not None:
-        # The API server defaults serviceType before DPF copies the ports.
-        spec["configPorts"] = {"serviceType": gojson.DEFAULT_SERVICE_TYPE, **configuration.config_ports}
+        # The API server drops a null (the fields are not nullable) and defaults serviceType before DPF copies
+        # the ports.
+        present = {k: v for k, v in configuration.config_ports.items() if v is not None}
+        spec["configPorts"] = {"serviceType": gojson.DEFAULT_SERVICE_TYPE, **present}
     if not service.in_cluster:
         if revision.cluster_selector is not None:
             spec["dpuClusterSelector"] = revision.cluster_selector

@@ -97,10 +97,8 @@ def _privileged_on_dpu(value: dict[Any, Any], path: str) -> list[str]:
 
 
 def _node_port_needs_node_port_type(value: dict[Any, Any], path: str) -> list[str]:
-    ports = value.get("ports")
-    if value.get("serviceType", "NodePort") == "NodePort" or not isinstance(ports, list):
-        return []
-    return [path] if any(isinstance(p, dict) and _has(p, "nodePort") for p in ports) else []
+    # The input's rule, reported where the API server reports a failed CEL rule: on the object it sits on.
+    return [path] if schema._node_port_needs_node_port_type(value, path) else []
 
 
 _INTERFACE_TYPES = ("vlan", "physical", "pf", "vf", "ovn", "patch", "service")
