@@ -19,7 +19,23 @@ from __future__ import annotations
 from .. import naming
 from .. import results as R
 from . import schema
-from .schema import _INT_OR_STRING, _IPAM, _LABEL_SELECTOR, _RESOURCE_LIST, _STRING, _STRING_MAP
+from .schema import (
+    _BOOLEAN,
+    _CONFIG_PORTS,
+    _HELM_CHART,
+    _INT_OR_STRING,
+    _LABEL_SELECTOR,
+    _NODE_EFFECT,
+    _RESOURCE_LIST,
+    _SELECTOR_REQUIREMENT,
+    _SERVICE_INTERFACE,
+    _SERVICE_MTU,
+    _STRING,
+    _STRING_MAP,
+    _UPDATE_STRATEGY,
+    _has,
+    _not_both,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -28,15 +44,9 @@ if TYPE_CHECKING:
     from ..expand.revisions import DeploymentRevision
     from ..results import Result
 
-_BOOLEAN: dict[str, Any] = {"type": "boolean"}
 # Never written by dpf-render, so never checked here (the CRD comparison test keeps the names honest).
 _NOT_WRITTEN: dict[str, Any] = {"x-not-written": True, "x-kubernetes-preserve-unknown-fields": True}
-_FREE_FORM: dict[str, Any] = {"type": "object", "x-kubernetes-preserve-unknown-fields": True}
 NAME_RULE = "name length can't be bigger than 63 chars"
-
-
-def _has(value: dict[Any, Any], key: str) -> bool:
-    return value.get(key) is not None  # the API server drops a null before validating
 
 
 def _name_at_most_63(value: dict[Any, Any], path: str) -> list[str]:
@@ -49,13 +59,6 @@ def _one_action_present(value: dict[Any, Any], path: str) -> list[str]:
     # Unlike the DPUDeployment's rule, a field present counts, whatever its value (`drain: false` too).
     actions = ("taint", "noEffect", "customLabel", "drain", "customAction", "hold")
     return [] if sum(_has(value, a) for a in actions) == 1 else [path]
-
-
-def _not_both(a: str, b: str) -> Any:
-    def check(value: dict[Any, Any], path: str) -> list[str]:
-        return [path] if _has(value, a) and _has(value, b) else []
-
-    return check
 
 
 def _one_flavor(value: dict[Any, Any], path: str) -> list[tuple[str, str, str]]:
@@ -141,25 +144,12 @@ def _root(spec: dict[str, Any]) -> dict[str, Any]:
 
 _META = _object({"annotations": _STRING_MAP, "labels": _STRING_MAP})
 
-_NODE_EFFECT = _object(
+# The DPUDeployment's nodeEffect fields and two the DPUSet adds, under the DPUSet's own rule.
+_DPUSET_NODE_EFFECT = _object(
     {
+        **_NODE_EFFECT["properties"],
         "applyOnLabelChange": {"type": "boolean", "default": False},
-        "customAction": _STRING,
-        "customLabel": _STRING_MAP,
-        "drain": _BOOLEAN,
-        "force": {"type": "boolean", "default": False},
-        "hold": _BOOLEAN,
-        "noEffect": _BOOLEAN,
         "nodeMaintenanceAdditionalRequestors": {"type": "array", "items": _STRING},
-        "taint": _object(
-            {
-                "effect": _STRING,
-                "key": _STRING,
-                "timeAdded": {"type": "string", "format": "date-time"},
-                "value": _STRING,
-            },
-            required=("effect", "key"),
-        ),
     },
     rules=[
         {
@@ -188,7 +178,7 @@ DPUSET_SPEC = _object(
                         "cluster": _object({"nodeLabels": _STRING_MAP, "selector": _LABEL_SELECTOR}),
                         "dpuFlavor": {"type": "string", "minLength": 1},
                         "dpuFlavorTemplate": {"type": "string", "minLength": 1, "x-newer": True},
-                        "nodeEffect": _NODE_EFFECT,
+                        "nodeEffect": _DPUSET_NODE_EFFECT,
                         "secureBoot": _BOOLEAN,
                     },
                     required=("nodeEffect",),
@@ -213,34 +203,11 @@ DPUSET_SPEC = _object(
     ],
 )
 
-_NODE_SELECTOR_REQUIREMENT = _object(
-    {"key": _STRING, "operator": _STRING, "values": {"type": "array", "items": _STRING}},
-    required=("key", "operator"),
-)
-
 DPUSERVICE_SPEC = _object(
     {
         "configPorts": _object(
-            {
-                "ports": {
-                    "type": "array",
-                    "items": _object(
-                        {
-                            "name": {"type": "string", "minLength": 1, "pattern": "^[a-z0-9-]+$"},
-                            "nodePort": {"type": "integer"},
-                            "port": {"type": "integer"},
-                            "protocol": {"type": "string", "enum": ["TCP", "UDP"]},
-                        },
-                        required=("name", "port", "protocol"),
-                    ),
-                },
-                "serviceType": {
-                    "type": "string",
-                    "enum": ["NodePort", "ClusterIP", "None"],
-                    "default": "NodePort",
-                },
-            },
-            required=("ports", "serviceType"),
+            _CONFIG_PORTS["properties"],
+            required=tuple(_CONFIG_PORTS["required"]),
             rules=[
                 {
                     "message": "nodePort can only be set when serviceType is NodePort",
@@ -250,22 +217,7 @@ DPUSERVICE_SPEC = _object(
         ),
         "deployInCluster": _BOOLEAN,
         "dpuClusterSelector": _LABEL_SELECTOR,
-        "helmChart": _object(
-            {
-                "source": _object(
-                    {
-                        "chart": _STRING,
-                        "path": _STRING,
-                        "releaseName": _STRING,
-                        "repoURL": {"type": "string", "pattern": "^(oci://|https://).+$"},
-                        "version": {"type": "string", "minLength": 1},
-                    },
-                    required=("repoURL", "version"),
-                ),
-                "values": _FREE_FORM,
-            },
-            required=("source",),
-        ),
+        "helmChart": _HELM_CHART,
         "interfaces": {"type": "array", "minItems": 1, "maxItems": 50, "items": _STRING},
         "paused": _NOT_WRITTEN,
         "security": _object({"privileged": _BOOLEAN, "spiffe": {"type": "object", "x-newer": True}}),
@@ -279,11 +231,8 @@ DPUSERVICE_SPEC = _object(
                             "type": "array",
                             "items": _object(
                                 {
-                                    "matchExpressions": {
-                                        "type": "array",
-                                        "items": _NODE_SELECTOR_REQUIREMENT,
-                                    },
-                                    "matchFields": {"type": "array", "items": _NODE_SELECTOR_REQUIREMENT},
+                                    "matchExpressions": {"type": "array", "items": _SELECTOR_REQUIREMENT},
+                                    "matchFields": {"type": "array", "items": _SELECTOR_REQUIREMENT},
                                 }
                             ),
                         }
@@ -291,14 +240,7 @@ DPUSERVICE_SPEC = _object(
                     required=("nodeSelectorTerms",),
                 ),
                 "resources": _RESOURCE_LIST,
-                "updateStrategy": _object(
-                    {
-                        "rollingUpdate": _object(
-                            {"maxSurge": _INT_OR_STRING, "maxUnavailable": _INT_OR_STRING}
-                        ),
-                        "type": _STRING,
-                    }
-                ),
+                "updateStrategy": _UPDATE_STRATEGY,
             }
         ),
         "serviceID": _STRING,
@@ -410,28 +352,11 @@ DPUSERVICECHAIN_SPEC = _object(
                                                         "minItems": 1,
                                                         "maxItems": 50,
                                                         "items": _object(
-                                                            {
-                                                                "serviceInterface": _object(
-                                                                    {
-                                                                        "ipam": _IPAM,
-                                                                        "matchLabels": {
-                                                                            **_STRING_MAP,
-                                                                            "minProperties": 1,
-                                                                            "maxProperties": 50,
-                                                                        },
-                                                                    },
-                                                                    required=("matchLabels",),
-                                                                )
-                                                            },
+                                                            {"serviceInterface": _SERVICE_INTERFACE},
                                                             required=("serviceInterface",),
                                                         ),
                                                     },
-                                                    "serviceMTU": {
-                                                        "type": "integer",
-                                                        "minimum": 1280,
-                                                        "maximum": 9216,
-                                                        "default": 1500,
-                                                    },
+                                                    "serviceMTU": _SERVICE_MTU,
                                                 },
                                                 required=("ports",),
                                             ),

@@ -260,21 +260,16 @@ _STATUS: dict[
     str, Any
 ] = {}  # status is the controllers' to write, and ignored on create (status subresource)
 
+_SELECTOR_REQUIREMENT: dict[str, Any] = {
+    "type": "object",
+    "required": ["key", "operator"],
+    "properties": {"key": _STRING, "operator": _STRING, "values": {"type": "array", "items": _STRING}},
+}
+
 _LABEL_SELECTOR: dict[str, Any] = {
     "type": "object",
     "properties": {
-        "matchExpressions": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["key", "operator"],
-                "properties": {
-                    "key": _STRING,
-                    "operator": _STRING,
-                    "values": {"type": "array", "items": _STRING},
-                },
-            },
-        },
+        "matchExpressions": {"type": "array", "items": _SELECTOR_REQUIREMENT},
         "matchLabels": _STRING_MAP,
     },
 }
@@ -295,6 +290,12 @@ _IPAM: dict[str, Any] = {
     },
 }
 
+_SERVICE_INTERFACE: dict[str, Any] = {
+    "type": "object",
+    "required": ["matchLabels"],
+    "properties": {"ipam": _IPAM, "matchLabels": {**_STRING_MAP, "minProperties": 1, "maxProperties": 50}},
+}
+
 _PORT: dict[str, Any] = {
     "type": "object",
     "properties": {
@@ -307,14 +308,7 @@ _PORT: dict[str, Any] = {
                 "name": {"type": "string", "minLength": 1, "maxLength": 28},
             },
         },
-        "serviceInterface": {
-            "type": "object",
-            "required": ["matchLabels"],
-            "properties": {
-                "ipam": _IPAM,
-                "matchLabels": {**_STRING_MAP, "minProperties": 1, "maxProperties": 50},
-            },
-        },
+        "serviceInterface": _SERVICE_INTERFACE,
     },
     "x-kubernetes-validations": [
         # x-unreadable: model.py and the chain builder take the port's one kind for granted.
@@ -326,12 +320,14 @@ _PORT: dict[str, Any] = {
     ],
 }
 
+_SERVICE_MTU: dict[str, Any] = {"type": "integer", "minimum": 1280, "maximum": 9216, "default": 1500}
+
 _SWITCH: dict[str, Any] = {
     "type": "object",
     "required": ["ports"],
     "properties": {
         "ports": {"type": "array", "minItems": 1, "maxItems": 50, "items": _PORT},
-        "serviceMTU": {"type": "integer", "minimum": 1280, "maximum": 9216, "default": 1500},
+        "serviceMTU": _SERVICE_MTU,
     },
 }
 
@@ -482,34 +478,47 @@ DEPLOYMENT_SPEC: dict[str, Any] = {
     },
 }
 
+_HELM_CHART: dict[str, Any] = {
+    "type": "object",
+    "required": ["source"],
+    "properties": {
+        "source": {
+            "type": "object",
+            "required": ["repoURL", "version"],
+            "properties": {
+                "chart": _STRING,
+                "path": _STRING,
+                "releaseName": _STRING,
+                "repoURL": {"type": "string", "pattern": "^(oci://|https://).+$"},
+                "version": {"type": "string", "minLength": 1},
+            },
+        },
+        "values": _FREE_FORM,
+    },
+}
+
 TEMPLATE_SPEC: dict[str, Any] = {
     "type": "object",
     "required": ["deploymentServiceName", "helmChart"],
     "properties": {
         "deploymentServiceName": {"type": "string", "minLength": 1, "maxLength": 28},
-        "helmChart": {
-            "type": "object",
-            "required": ["source"],
-            "properties": {
-                "source": {
-                    "type": "object",
-                    "required": ["repoURL", "version"],
-                    "properties": {
-                        "chart": _STRING,
-                        "path": _STRING,
-                        "releaseName": _STRING,
-                        "repoURL": {"type": "string", "pattern": "^(oci://|https://).+$"},
-                        "version": {"type": "string", "minLength": 1},
-                    },
-                },
-                "values": _FREE_FORM,
-            },
-        },
+        "helmChart": _HELM_CHART,
         "resourceRequirements": _RESOURCE_LIST,
         "security": {
             "type": "object",
             "properties": {"privileged": _BOOLEAN, "spiffe": {"type": "object"}},
         },
+    },
+}
+
+_UPDATE_STRATEGY: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "rollingUpdate": {
+            "type": "object",
+            "properties": {"maxSurge": _INT_OR_STRING, "maxUnavailable": _INT_OR_STRING},
+        },
+        "type": _STRING,
     },
 }
 
@@ -519,16 +528,7 @@ _DAEMON_SET: dict[str, Any] = {
         "annotations": {**_STRING_MAP, "maxProperties": 50},
         "labels": {**_STRING_MAP, "maxProperties": 50},
         "resources": _RESOURCE_LIST,
-        "updateStrategy": {
-            "type": "object",
-            "properties": {
-                "rollingUpdate": {
-                    "type": "object",
-                    "properties": {"maxSurge": _INT_OR_STRING, "maxUnavailable": _INT_OR_STRING},
-                },
-                "type": _STRING,
-            },
-        },
+        "updateStrategy": _UPDATE_STRATEGY,
     },
     "x-kubernetes-validations": [
         {
@@ -539,6 +539,33 @@ _DAEMON_SET: dict[str, Any] = {
             "message": "annotations should not contain dpu.nvidia.com/ and should not end with dpu.nvidia.com",
             "check": _daemon_set_annotation_keys,
         },
+    ],
+}
+
+_CONFIG_PORTS: dict[str, Any] = {
+    "type": "object",
+    "required": ["ports", "serviceType"],
+    "properties": {
+        "ports": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["name", "port", "protocol"],
+                "properties": {
+                    "name": {"type": "string", "minLength": 1, "pattern": "^[a-z0-9-]+$"},
+                    "nodePort": _INTEGER,
+                    "port": _INTEGER,
+                    "protocol": {"type": "string", "enum": ["TCP", "UDP"]},
+                },
+            },
+        },
+        "serviceType": {"type": "string", "enum": ["NodePort", "ClusterIP", "None"], "default": "NodePort"},
+    },
+    "x-kubernetes-validations": [
+        {
+            "message": "nodePort can only be set when serviceType is NodePort",
+            "check": _node_port_needs_node_port_type,
+        }
     ],
 }
 
@@ -566,36 +593,7 @@ CONFIGURATION_SPEC: dict[str, Any] = {
         "serviceConfiguration": {
             "type": "object",
             "properties": {
-                "configPorts": {
-                    "type": "object",
-                    "required": ["ports", "serviceType"],
-                    "properties": {
-                        "ports": {
-                            "type": "array",
-                            "items": {
-                                "type": "object",
-                                "required": ["name", "port", "protocol"],
-                                "properties": {
-                                    "name": {"type": "string", "minLength": 1, "pattern": "^[a-z0-9-]+$"},
-                                    "nodePort": _INTEGER,
-                                    "port": _INTEGER,
-                                    "protocol": {"type": "string", "enum": ["TCP", "UDP"]},
-                                },
-                            },
-                        },
-                        "serviceType": {
-                            "type": "string",
-                            "enum": ["NodePort", "ClusterIP", "None"],
-                            "default": "NodePort",
-                        },
-                    },
-                    "x-kubernetes-validations": [
-                        {
-                            "message": "nodePort can only be set when serviceType is NodePort",
-                            "check": _node_port_needs_node_port_type,
-                        }
-                    ],
-                },
+                "configPorts": _CONFIG_PORTS,
                 "deployInCluster": _BOOLEAN,
                 "helmChart": {"type": "object", "properties": {"values": _FREE_FORM}},
                 "serviceDaemonSet": _DAEMON_SET,
