@@ -270,111 +270,84 @@ DPUSERVICE_SPEC = _object(
     ],
 )
 
-DPUSERVICEINTERFACE_SPEC = _object(
-    {
-        "clusterSelector": _NOT_WRITTEN,
-        "dpuClusterSelector": _LABEL_SELECTOR,
-        "template": _object(
-            {
-                "metadata": _META,
-                "spec": _object(
-                    {
-                        "nodeSelector": _LABEL_SELECTOR,
-                        "template": _object(
-                            {
-                                "metadata": _META,
-                                "spec": _object(
-                                    {
-                                        "interfaceType": {"type": "string", "enum": list(_INTERFACE_TYPES)},
-                                        "node": _NOT_WRITTEN,
-                                        "ovn": _NOT_WRITTEN,
-                                        "patch": _NOT_WRITTEN,
-                                        "pf": _NOT_WRITTEN,
-                                        "physical": _NOT_WRITTEN,
-                                        "service": _object(
-                                            {
-                                                "interfaceName": {
-                                                    "type": "string",
-                                                    "minLength": 1,
-                                                    "maxLength": 15,
-                                                },
-                                                "network": _STRING,
-                                                "serviceID": _STRING,
-                                                "virtualNetwork": _STRING,
-                                            },
-                                            required=("interfaceName", "network", "serviceID"),
-                                        ),
-                                        "vf": _NOT_WRITTEN,
-                                        "vlan": _NOT_WRITTEN,
-                                    },
-                                    required=("interfaceType",),
-                                    rules=[
-                                        {"message": _interface_type_message, "check": _interface_type_set}
-                                    ],
-                                ),
-                            },
-                            required=("spec",),
-                        ),
-                    },
-                    required=("template",),
-                ),
-            },
-            required=("spec",),
-        ),
-    },
-    required=("template",),
+
+def _templated(spec: dict[str, Any]) -> dict[str, Any]:
+    """What DPUServiceInterface and DPUServiceChain both put around their own `spec`: a set template (metadata,
+    nodeSelector) holding an object template, so that `spec` sits at spec.template.spec.template.spec."""
+    return _object(
+        {
+            "clusterSelector": _NOT_WRITTEN,
+            "dpuClusterSelector": _LABEL_SELECTOR,
+            "template": _object(
+                {
+                    "metadata": _META,
+                    "spec": _object(
+                        {
+                            "nodeSelector": _LABEL_SELECTOR,
+                            "template": _object({"metadata": _META, "spec": spec}, required=("spec",)),
+                        },
+                        required=("template",),
+                    ),
+                },
+                required=("spec",),
+            ),
+        },
+        required=("template",),
+    )
+
+
+DPUSERVICEINTERFACE_SPEC = _templated(
+    _object(
+        {
+            "interfaceType": {"type": "string", "enum": list(_INTERFACE_TYPES)},
+            "node": _NOT_WRITTEN,
+            "ovn": _NOT_WRITTEN,
+            "patch": _NOT_WRITTEN,
+            "pf": _NOT_WRITTEN,
+            "physical": _NOT_WRITTEN,
+            "service": _object(
+                {
+                    "interfaceName": {"type": "string", "minLength": 1, "maxLength": 15},
+                    "network": _STRING,
+                    "serviceID": _STRING,
+                    "virtualNetwork": _STRING,
+                },
+                required=("interfaceName", "network", "serviceID"),
+            ),
+            "vf": _NOT_WRITTEN,
+            "vlan": _NOT_WRITTEN,
+        },
+        required=("interfaceType",),
+        rules=[{"message": _interface_type_message, "check": _interface_type_set}],
+    )
 )
 
-DPUSERVICECHAIN_SPEC = _object(
-    {
-        "clusterSelector": _NOT_WRITTEN,
-        "dpuClusterSelector": _LABEL_SELECTOR,
-        "template": _object(
-            {
-                "metadata": _META,
-                "spec": _object(
+DPUSERVICECHAIN_SPEC = _templated(
+    _object(
+        {
+            "node": _NOT_WRITTEN,
+            "switches": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": 50,
+                "items": _object(
                     {
-                        "nodeSelector": _LABEL_SELECTOR,
-                        "template": _object(
-                            {
-                                "metadata": _META,
-                                "spec": _object(
-                                    {
-                                        "node": _NOT_WRITTEN,
-                                        "switches": {
-                                            "type": "array",
-                                            "minItems": 1,
-                                            "maxItems": 50,
-                                            "items": _object(
-                                                {
-                                                    "ports": {
-                                                        "type": "array",
-                                                        "minItems": 1,
-                                                        "maxItems": 50,
-                                                        "items": _object(
-                                                            {"serviceInterface": _SERVICE_INTERFACE},
-                                                            required=("serviceInterface",),
-                                                        ),
-                                                    },
-                                                    "serviceMTU": _SERVICE_MTU,
-                                                },
-                                                required=("ports",),
-                                            ),
-                                        },
-                                    },
-                                    required=("switches",),
-                                ),
-                            },
-                            required=("spec",),
-                        ),
+                        "ports": {
+                            "type": "array",
+                            "minItems": 1,
+                            "maxItems": 50,
+                            "items": _object(
+                                {"serviceInterface": _SERVICE_INTERFACE}, required=("serviceInterface",)
+                            ),
+                        },
+                        "serviceMTU": _SERVICE_MTU,
                     },
-                    required=("template",),
+                    required=("ports",),
                 ),
             },
-            required=("spec",),
-        ),
-    },
-    required=("template",),
+        },
+        required=("switches",),
+    )
 )
 
 SCHEMAS: dict[str, dict[str, Any]] = {
