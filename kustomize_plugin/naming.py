@@ -38,7 +38,7 @@ _ALNUM = _ALNUM_LOWER | frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _LABEL_CHARS = _ALNUM | {"-", "_", "."}
 
 
-def _is_dns1123_label(name: str) -> bool:
+def is_dns1123_label(name: str) -> bool:
     """`[a-z0-9]([-a-z0-9]*[a-z0-9])?`, the whole string."""
     return (
         bool(name)
@@ -164,7 +164,7 @@ def name_problem(name: str) -> str | None:
     """Why `name` cannot be an object name (DNS-1123 label, at most 63 characters), or None."""
     if len(name) > MAX_NAME_LENGTH:
         return f"name {name!r} is {len(name)} characters long, more than {MAX_NAME_LENGTH}"
-    if not _is_dns1123_label(name):
+    if not is_dns1123_label(name):
         return f"name {name!r} is not a DNS-1123 label (lower case alphanumerics and '-', starting and ending alphanumeric)"
     return None
 

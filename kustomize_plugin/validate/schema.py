@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from .. import lock, model
+from .. import lock, model, naming
 from .. import results as R
 from ..model import quote
 
@@ -743,8 +743,6 @@ STRICT_KINDS = frozenset({model.DEPLOYMENT, model.TEMPLATE, model.CONFIGURATION,
 # Object names (apimachinery's validation messages)
 
 MAX_SUBDOMAIN = 253
-MAX_LABEL = 63
-_LABEL_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
 SUBDOMAIN_MESSAGE = (
     "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must "
     "start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is "
@@ -759,19 +757,14 @@ LABEL_MESSAGE = (
 
 def name_problems(name: str, *, label: bool) -> list[str]:
     """apimachinery's IsDNS1123Subdomain (object names) or IsDNS1123Label (namespaces) messages."""
-    limit, message = (MAX_LABEL, LABEL_MESSAGE) if label else (MAX_SUBDOMAIN, SUBDOMAIN_MESSAGE)
+    limit, message = (naming.MAX_NAME_LENGTH, LABEL_MESSAGE) if label else (MAX_SUBDOMAIN, SUBDOMAIN_MESSAGE)
     out: list[str] = []
     if len(name) > limit:
         out.append(f"must be no more than {limit} characters")
     # The messages' regular expressions, checked label by label (a subdomain is labels joined by dots).
-    if not all(_is_label(part) for part in ([name] if label else name.split("."))):
+    if not all(naming.is_dns1123_label(part) for part in ([name] if label else name.split("."))):
         out.append(message)
     return out
-
-
-def _is_label(text: str) -> bool:
-    """[a-z0-9]([-a-z0-9]*[a-z0-9])?, without the cost of compiling it on every start."""
-    return bool(text) and text[0] != "-" and text[-1] != "-" and _LABEL_CHARACTERS.issuperset(text)
 
 
 # --------------------------------------------------------------------------------------------------------
