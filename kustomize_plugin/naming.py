@@ -1,6 +1,7 @@
-"""Every digest, suffix, name, label key and serviceID of the rendered children, in one place.
+"""Every suffix, name, label key and serviceID of the rendered children, in one place.
 
-docs/revisions.md says which change renames what; docs/digests.md how DPF's own digests are reproduced.
+docs/revisions.md says which change renames what; docs/digests.md how DPF's own digests, which names and
+serviceIDs carry, are reproduced (gojson.py).
 
 DPF's controller names new revisions with random 5-character suffixes; offline we derive the same shape of
 suffix from a hash of what identifies the object, so the same inputs give the same names on every machine.
@@ -10,13 +11,7 @@ a non-disruptive change does not (the same name: the object is updated in place)
 
 from __future__ import annotations
 
-import math
-
-from .speedups import canonical_json, sha256
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
+from .speedups import sha256
 
 OWNER_LABEL = "svc.dpu.nvidia.com/owned-by-dpudeployment"
 SERVICE_LABEL = "svc.dpu.nvidia.com/dpudeployment-service"
@@ -27,7 +22,6 @@ INTERFACE_LABEL = "svc.dpu.nvidia.com/interface"
 
 SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"  # Kubernetes' generateName alphabet: no vowels, no 0/1/3
 SUFFIX_LENGTH = 5
-DIGEST_LENGTH = 10
 MAX_NAME_LENGTH = 63
 
 # Character sets rather than regular expressions: every render checks names, and compiling patterns is a
@@ -51,47 +45,6 @@ def is_dns1123_label(name: str) -> bool:
 def _is_label_value(value: str) -> bool:
     """`(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?`, the whole string."""
     return not value or (value[0] in _ALNUM and value[-1] in _ALNUM and _LABEL_CHARS.issuperset(value))
-
-
-def canon(value: Any) -> str:
-    """Canonical JSON: sorted keys, no spaces, UTF-8 kept (kustomize's hasher does the same).
-
-    Exactly `json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)`; a map whose
-    keys mix types (which json cannot sort) is hashed with its keys as the strings JSON writes for them.
-    """
-    try:
-        return canonical_json(value)
-    except TypeError:
-        return canonical_json(_string_keys(value))
-
-
-def _string_keys(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {_json_key(k): _string_keys(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_string_keys(v) for v in value]
-    return value
-
-
-def _json_key(key: Any) -> str:
-    if isinstance(key, str):
-        return key
-    if isinstance(key, float) and math.isfinite(key):
-        return repr(key)
-    return canonical_json(key)  # null, true, false, integers, NaN, Infinity as json writes them
-
-
-def digest(*parts: Any) -> str:
-    """First 10 hex characters of sha256 over each part's canonical JSON, each followed by a newline.
-
-    The newline after every part mirrors DPF's `digest.FromObjects`, which feeds a Go json.Encoder.
-    """
-    h = sha256()
-    for part in parts:
-        h.update(canon(part).encode("utf-8"))
-        h.update(b"\n")
-    hex_digest: str = h.hexdigest()
-    return hex_digest[:DIGEST_LENGTH]
 
 
 def suffix(key: str) -> str:

@@ -1,4 +1,4 @@
-"""Digests, suffixes and names (docs/revisions.md, docs/digests.md), pinned like kustomize's hasher_test.go.
+"""Suffixes and names (docs/revisions.md), pinned like kustomize's hasher_test.go (DPF's digests: test_gojson.py).
 
 The pinned values were worked out from the algorithm with hashlib alone, outside this package: sha256 of the
 key, its first 16 hex digits as an integer n, five digits of n in base 27 (least significant first) mapped
@@ -24,23 +24,6 @@ from kustomize_plugin import naming
 )
 def test_suffix_is_pinned(key: str, expected: str) -> None:
     assert naming.suffix(key) == expected
-
-
-@pytest.mark.parametrize(
-    ("parts", "expected"),
-    [
-        (({"a": 1},), "e346432021"),  # sha256('{"a":1}\n')
-        (({"b": [True, None], "a": 1}, "x"), "a26baae547"),  # sha256('{"a":1,"b":[true,null]}\n"x"\n')
-        (({"k": "é"},), "01f8bd0a7c"),  # UTF-8 kept, not \u-escaped
-    ],
-    ids=["one-map", "two-parts-sorted-keys", "non-ascii"],
-)
-def test_digest_is_pinned(parts: tuple[object, ...], expected: str) -> None:
-    assert naming.digest(*parts) == expected
-
-
-def test_digest_ignores_key_order() -> None:
-    assert naming.digest({"a": 1, "b": {"c": 2, "d": 3}}) == naming.digest({"b": {"d": 3, "c": 2}, "a": 1})
 
 
 def test_suffix_alphabet_and_length() -> None:
