@@ -168,6 +168,7 @@ class Deployment:
         "skip_chain_requestor",
         "source",
         "switches",
+        "switches_field",
     )
 
     def __init__(self, source: Source) -> None:
@@ -183,6 +184,7 @@ class Deployment:
         self.dpu_sets: list[DPUSetSpec] = []
         self.services: dict[str, ServiceSpec] = {}
         self.switches: list[dict[str, Any]] | None = None
+        self.switches_field = "spec.serviceChains.switches"  # where the switches are, for messages
         self.chain_apply_node_effect = True
         self.skip_chain_requestor = False
 
@@ -208,6 +210,7 @@ def read_deployment(source: Source) -> tuple[Deployment, list[Result]]:
     if isinstance(chains, list):
         # DPF v24.10/v25.1 wrote the switches directly under serviceChains (docs/checks.md, older shapes).
         d.switches = _normalise_switches(chains)
+        d.switches_field = "spec.serviceChains"
     elif isinstance(chains, dict):
         d.switches = _normalise_switches(chains["switches"])
         apply = _map(chains, "upgradePolicy").get("applyNodeEffect")

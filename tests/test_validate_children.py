@@ -317,3 +317,18 @@ def test_a_null_service_type_renders_as_node_port_does(ports: list[dict[str, Any
     ]
     assert producer["spec"]["configPorts"]["serviceType"] == "NodePort"
     assert rendered_with[None] == rendered_with["NodePort"]
+
+
+def test_a_chain_error_names_the_switch_in_the_old_shape_too() -> None:
+    docs = base_docs()
+    deployment = find(docs, D, "demo")
+    deployment["spec"]["serviceChains"] = deployment["spec"]["serviceChains"][
+        "switches"
+    ]  # DPF v24.10's shape
+    rendering = pipeline.render([Item(d, i) for i, d in enumerate(docs)], RenderConfig(), mode=pipeline.FINAL)
+    [revision] = rendering.revisions
+    built = pipeline.build_children(revision, rendering.config)
+    chain = next(c for c in built if c["kind"] == "DPUServiceChain")
+    set_path(chain, (*SW, 0, "serviceMTU"), 1)
+    [result] = check_children(revision, built)
+    assert result.field == "spec.serviceChains[0]"

@@ -19,17 +19,12 @@ if TYPE_CHECKING:
 
 def check_chain_ports(d: Deployment, found: Found) -> list[Result]:
     out: list[Result] = []
-    base = (
-        "spec.serviceChains"
-        if isinstance(d.source.obj["spec"].get("serviceChains"), list)
-        else "spec.serviceChains.switches"
-    )
     for i, switch in enumerate(d.switches or []):
         for j, port in enumerate(switch["ports"]):
             ref = port.get("service")
             if ref is None:
                 continue
-            field = f"{base}[{i}].ports[{j}].service"
+            field = f"{d.switches_field}[{i}].ports[{j}].service"
             if ref["name"] not in d.services:
                 out.append(
                     R.error(

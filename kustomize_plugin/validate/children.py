@@ -406,11 +406,6 @@ def check_children(revision: DeploymentRevision, children: list[dict[str, Any]])
     """Errors on the DPUDeployment for every child its CRD refuses, one per rule, naming the children."""
     d = revision.deployment
     by_name = {naming.dpuset_name(d.name, s.name_suffix): s.index for s in d.dpu_sets}
-    switches = (
-        "spec.serviceChains"
-        if isinstance(d.source.obj["spec"].get("serviceChains"), list)
-        else "spec.serviceChains.switches"
-    )
     grouped: dict[tuple[str, str, str, str], list[str]] = {}
     for child in children:
         kind, meta = child["kind"], child["metadata"]
@@ -418,7 +413,7 @@ def check_children(revision: DeploymentRevision, children: list[dict[str, Any]])
             context = {
                 "set": by_name.get(meta["name"], 0),
                 "service": (meta.get("labels") or {}).get(naming.SERVICE_LABEL, ""),
-                "switches": switches,
+                "switches": d.switches_field,
             }
             field = _source(kind, path).format(**context)
             if kind == "DPUServiceChain" and path.startswith("spec.template.spec.template.spec.switches"):
