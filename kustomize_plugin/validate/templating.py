@@ -14,7 +14,7 @@ from ..expand.revisions import render_values, service_params
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from ..model import Deployment
+    from ..model import Configuration, Deployment
     from ..results import Result
     from .prerequisites import Found
 
@@ -28,13 +28,18 @@ def check_templates(d: Deployment, found: Found) -> list[Result]:
             continue
         data = {"Services": {dep: service_params(f"{dep}-00000", d.namespace) for dep in depends}}
         _, problems = render_values(configuration, configuration.values, data)
-        out.extend(
-            R.error(
-                f"failed to template DPUService {key}: failed to template service configuration: {message}",
-                configuration.source.ref,
-                field,
-                condition=R.SERVICES_RECONCILED,
-            )
-            for field, message in problems
-        )
+        out.extend(template_errors(key, configuration, problems))
     return out
+
+
+def template_errors(key: str, configuration: Configuration, problems: list[tuple[str, str]]) -> list[Result]:
+    """DPF's error for each (field, message) `render_values` found in service `key`'s values."""
+    return [
+        R.error(
+            f"failed to template DPUService {key}: failed to template service configuration: {message}",
+            configuration.source.ref,
+            field,
+            condition=R.SERVICES_RECONCILED,
+        )
+        for field, message in problems
+    ]
