@@ -7,7 +7,6 @@ properties and does not preserve unknown fields is closed with `additionalProper
 from __future__ import annotations
 
 import copy
-import os
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,8 @@ from openapi_schema_validator import OAS30Validator
 
 from kustomize_plugin import pipeline
 
-from .conftest import CRDS, REPO
+from .conftest import REPO
+from .crds import NOT_WRITTEN, crd_schema, need_crds, normalise, rules_of
 
 CHILD_CRDS = {
     "DPUSet": "provisioning.dpu.nvidia.com_dpusets.yaml",
@@ -82,9 +82,7 @@ def add_newer_dpuservice_fields(schema: dict[str, Any]) -> None:
 
 @cache
 def validator(kind: str) -> OAS30Validator:
-    crd = yaml.safe_load((CRDS / CHILD_CRDS[kind]).read_text())
-    version = next(v for v in crd["spec"]["versions"] if v["name"] == "v1alpha1")
-    schema = copy.deepcopy(version["schema"]["openAPIV3Schema"])
+    schema = crd_schema(CHILD_CRDS[kind])
     if kind == "DPUSet":
         add_newer_dpuset_fields(schema)
     if kind == "DPUService":
@@ -104,10 +102,7 @@ def children_of(path: Path) -> list[dict[str, Any]]:
 
 @pytest.fixture(autouse=True)
 def _need_crds() -> None:
-    if not CRDS.is_dir():
-        if os.environ.get("CI") or os.environ.get("DPF_RENDER_E2E") == "required":
-            pytest.fail(f"DPF CRDs not found at {CRDS}; CI must have ../shared/crds")
-        pytest.skip(f"DPF CRDs not found at {CRDS} (they live in ../shared/crds beside the project)")
+    need_crds()
 
 
 def test_there_are_outputs_to_check() -> None:
@@ -134,60 +129,6 @@ def test_the_closed_schema_catches_unknown_fields() -> None:
 # --------------------------------------------------------------------------------------------------------
 # validate/children.py, the rules dpf-render checks every child against before writing it, is the CRDs
 
-_COMPARED = (
-    "type",
-    "format",
-    "minLength",
-    "maxLength",
-    "pattern",
-    "enum",
-    "minimum",
-    "maximum",
-    "minItems",
-    "maxItems",
-    "minProperties",
-    "maxProperties",
-    "default",
-    "x-kubernetes-int-or-string",
-    "x-kubernetes-preserve-unknown-fields",
-)
-NOT_WRITTEN = "(not written by dpf-render)"
-EXPRESSION = "(messageExpression)"
-
-
-def rules_of(node: dict[str, Any]) -> list[str]:
-    """The messages of the rules that apply on create: transition rules (oldSelf) only if oldSelf is optional."""
-    out = []
-    for rule in node.get("x-kubernetes-validations", []):
-        if "oldSelf" in rule.get("rule", "") and not rule.get("optionalOldSelf"):
-            continue
-        message = rule.get("message", EXPRESSION if "messageExpression" in rule else "")
-        out.append(message if isinstance(message, str) else EXPRESSION)
-    return sorted(out)
-
-
-def normalise(node: dict[str, Any], *, ours: bool) -> Any:
-    """The validation content of a node; in ours, fields of newer DPF are left out and unwritten ones marked."""
-    if ours and node.get("x-not-written"):
-        return NOT_WRITTEN
-    out: dict[str, Any] = {k: node[k] for k in _COMPARED if k in node}
-    if node.get("x-kubernetes-int-or-string"):
-        out.pop("type", None)
-    if node.get("x-kubernetes-list-type") == "set":
-        out["set"] = True
-    if node.get("required"):
-        out["required"] = sorted(node["required"])
-    properties = {k: v for k, v in node.get("properties", {}).items() if not (ours and v.get("x-newer"))}
-    if properties:
-        out["properties"] = {k: normalise(v, ours=ours) for k, v in properties.items()}
-    if isinstance(node.get("items"), dict):
-        out["items"] = normalise(node["items"], ours=ours)
-    if isinstance(node.get("additionalProperties"), dict):
-        out["additionalProperties"] = normalise(node["additionalProperties"], ours=ours)
-    if rules_of(node):
-        out["rules"] = rules_of(node)
-    return out
-
 
 def mark_not_written(crd: Any, ours: Any) -> Any:
     """The CRD's content with each subtree that ours marks as not written replaced by the mark."""
@@ -202,8 +143,7 @@ def mark_not_written(crd: Any, ours: Any) -> Any:
 def test_children_rules_are_the_crds(kind: str) -> None:
     from kustomize_plugin.validate import children
 
-    crd = yaml.safe_load((CRDS / CHILD_CRDS[kind]).read_text())
-    root = next(v for v in crd["spec"]["versions"] if v["name"] == "v1alpha1")["schema"]["openAPIV3Schema"]
+    root = crd_schema(CHILD_CRDS[kind])
     ours = children.SCHEMAS[kind]
     mine = normalise(ours["properties"]["spec"], ours=True)
     theirs = mark_not_written(normalise(root["properties"]["spec"], ours=False), mine)
@@ -215,29 +155,6 @@ def test_children_rules_are_the_crds(kind: str) -> None:
         template_spec["required"] = ["nodeEffect"]
     assert mine == theirs
     assert rules_of(ours) == rules_of(root)
-
-
-def test_children_rules_mark_only_what_the_crds_have_or_newer_dpf_writes() -> None:
-    """Every field children.py marks as newer is absent from the stored CRD (else it would be compared)."""
-    from kustomize_plugin.validate import children
-
-    def newer(node: dict[str, Any], path: str) -> list[str]:
-        found = [f"{path}.{k}" for k, v in node.get("properties", {}).items() if v.get("x-newer")]
-        for k, v in node.get("properties", {}).items():
-            found += newer(v, f"{path}.{k}")
-        return found
-
-    marked = {kind: newer(children.SCHEMAS[kind], "") for kind in CHILD_CRDS}
-    assert marked == {
-        "DPUService": [".spec.security.spiffe"],
-        "DPUServiceChain": [],
-        "DPUServiceInterface": [],
-        "DPUSet": [
-            ".spec.dpuTemplate.spec.astraEnabled",
-            ".spec.dpuTemplate.spec.blueFieldSoftware",
-            ".spec.dpuTemplate.spec.dpuFlavorTemplate",
-        ],
-    }
 
 
 @pytest.mark.parametrize("path", OUTPUTS, ids=[str(p.relative_to(REPO)) for p in OUTPUTS])
