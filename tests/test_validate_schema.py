@@ -108,7 +108,7 @@ def apply(kind: str, name: str, changes: tuple[Change, ...]) -> dict[str, Any]:
 
 
 def check(obj: dict[str, Any]) -> list[tuple[str, str, str]]:
-    results = schema.check_object(obj, ref_of(obj))
+    results, _ = schema.check_input(obj, ref_of(obj))
     assert all(r.condition == "InputValid" for r in results)
     return [(r.severity, r.field or "", r.message) for r in results]
 

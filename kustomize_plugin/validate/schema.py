@@ -788,20 +788,16 @@ _DATE_TIME = r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d
 _PATTERNS: dict[str, re.Pattern[str]] = {}
 
 
-def check_object(obj: Any, ref: ResourceRef) -> list[Result]:
-    """Every CRD input rule one DPF input object breaks, and dpf-render's own checks of it."""
-    return check_input(obj, ref)[0]
+def check_input(obj: dict[str, Any], ref: ResourceRef) -> tuple[list[Result], bool]:
+    """(every problem of one DPF input object, whether model.py can still read it).
 
-
-def check_input(obj: Any, ref: ResourceRef) -> tuple[list[Result], bool]:
-    """(every problem of one DPF input object, whether model.py can still read it)."""
+    `obj` is one index.index_inputs keyed: a map of an input kind, whose metadata is a map with a name and,
+    unless `ref` has the default namespace, a namespace, both strings.
+    """
     kind = ref.kind
-    schema = SCHEMAS.get(kind)
-    if schema is None or not isinstance(obj, dict):
-        return [], True
     walker = _Walker(ref, strict=kind in STRICT_KINDS)
     walker.check_metadata(obj)
-    walker.check(_compile(schema), obj, "")
+    walker.check(_compile(SCHEMAS[kind]), obj, "")
     return walker.results, walker.readable
 
 
@@ -1020,27 +1016,19 @@ class _Walker:
         self.results.append(R.warning(message, self.ref, field, condition=R.INPUT))
 
     def check_metadata(self, obj: dict[Any, Any]) -> None:
-        meta = obj.get("metadata")
-        if not isinstance(meta, dict):
-            return
-        name = meta.get("name")
-        if isinstance(name, str) and name:
-            for problem in name_problems(name, label=False):
-                self.error("metadata.name", f"Invalid value: {quote(name)}: {problem}")
+        """The name and namespace of an object index.index_inputs keyed (see check_input), then its labels and
+        annotations."""
+        meta = obj["metadata"]
+        name = meta["name"]
+        for problem in name_problems(name, label=False):
+            self.error("metadata.name", f"Invalid value: {quote(name)}: {problem}")
         namespace = meta.get("namespace")
         default = ""
-        if namespace is None or namespace == "":
+        if not namespace:
             namespace = self.ref.namespace  # the configured default, which the object will be applied with
             default = " (the default namespace)"
-        if not isinstance(namespace, str):
-            self.error(
-                "metadata.namespace",
-                f"metadata.namespace must be a string, not {model.type_name(namespace)}",
-                unreadable=True,
-            )
-        elif namespace:
-            for problem in name_problems(namespace, label=True):
-                self.error("metadata.namespace", f"Invalid value: {quote(namespace)}{default}: {problem}")
+        for problem in name_problems(namespace, label=True):
+            self.error("metadata.namespace", f"Invalid value: {quote(namespace)}{default}: {problem}")
         for key in ("labels", "annotations"):
             self.check(_compile(_STRING_MAP), meta.get(key), f"metadata.{key}")
 
