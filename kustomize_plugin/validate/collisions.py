@@ -61,9 +61,6 @@ def child_identities(revision: DeploymentRevision) -> Iterator[tuple[Identity, _
         yield (_SVC, chain.KIND, ns, revision.chain.name), _Child(revision, "spec.serviceChains")
 
 
-DPUSET_KIND = "DPUSet"
-
-
 def find_collisions(
     kept: list[tuple[Item, Any]], revisions: list[DeploymentRevision], default_namespace: str
 ) -> tuple[list[Result], set[str]]:
@@ -102,7 +99,7 @@ def find_collisions(
             f"{kind} {ns}/{name} would be written {times}: {', '.join(where[:-1])} and {where[-1]}; applied "
             "together, the second would silently replace the first; give one of them another name"
         )
-        if len(children) == len(sources) and kind != DPUSET_KIND:
+        if len(children) == len(sources) and kind != dpuset.KIND:
             # Two generated names whose 5-character suffixes (DPF's length) collide: about 1 in 14 million
             # for two names of one service in one namespace. DPF's random suffixes can collide too.
             message += (
