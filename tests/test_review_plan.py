@@ -142,6 +142,27 @@ def test_disruptive_replacement_names_services_and_drained_dpusets() -> None:
     ]
 
 
+CHAIN_POLICY = "serviceChains.upgradePolicy.applyNodeEffect is false"
+
+
+@pytest.mark.parametrize(
+    ("case", "note"),
+    [
+        ("chain-switch-changed", f"same name: {CHAIN_POLICY}"),
+        (
+            "values-disruptive",
+            f"new revision: {CHAIN_POLICY}; it follows the new revisions of the disruptive service it selects (fw)",
+        ),
+    ],
+    ids=["patched-in-place", "replaced"],
+)
+def test_chain_follows_the_disruptive_services_only_when_replaced(case: str, note: str) -> None:
+    """A chain patched in place did not follow fw (fw did not change): only its own policy is the reason."""
+    plan = build_plan(CASES / case / "base.yaml", CASES / case / "head.yaml")
+    [chain] = [c for c in plan.changes if c.kind == "DPUServiceChain"]
+    assert chain.notes[1:] == [note]
+
+
 def test_non_disruptive_update_keeps_the_name_and_the_node_labels() -> None:
     from kustomize_plugin.review.plan import Plan
 

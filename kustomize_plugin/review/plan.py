@@ -399,16 +399,23 @@ def _change_order(change: Change) -> tuple[int, str, str, str]:
 
 
 class _RevisionInfo:
-    __slots__ = ("digest", "disruptive", "in_cluster", "policy", "what")
+    __slots__ = ("digest", "disruptive", "in_cluster", "policy", "renamed_policy", "what")
 
     def __init__(
-        self, what: str, digest: str, disruptive: bool, policy: str, in_cluster: bool = False
+        self,
+        what: str,
+        digest: str,
+        disruptive: bool,
+        policy: str,
+        in_cluster: bool = False,
+        renamed_policy: str = "",
     ) -> None:
         self.what = what
         self.digest = digest
         self.disruptive = disruptive
         self.policy = policy  # why the child is (or is not) disruptive, in the user's terms
         self.in_cluster = in_cluster
+        self.renamed_policy = renamed_policy or policy  # why it got a new name, when it did
 
 
 def _revision_info(revisions: Iterable[DeploymentRevision]) -> dict[tuple[str, str, str], _RevisionInfo]:
@@ -426,18 +433,22 @@ def _revision_info(revisions: Iterable[DeploymentRevision]) -> dict[tuple[str, s
                 out[(INTERFACE, ns, interface_name)] = info
         chain = revision.chain
         if chain is not None:
+            policy, renamed_policy = _chain_policy(revision)
             out[(CHAIN, ns, chain.name)] = _RevisionInfo(
-                "chain digest", chain.digest, chain.rollout, _chain_policy(revision)
+                "chain digest", chain.digest, chain.rollout, policy, renamed_policy=renamed_policy
             )
     return out
 
 
-def _chain_policy(revision: DeploymentRevision) -> str:
-    """Why the chain gets a new revision, or not: its own upgrade policy, or the disruptive services it selects
-    (DPF mints a new chain when one of them gets a new disruptive revision)."""
+def _chain_policy(revision: DeploymentRevision) -> tuple[str, str]:
+    """The chain's upgrade policy, and why it got a new name: its own policy, or the disruptive services it
+    selects (DPF mints a new chain when one of them gets a new disruptive revision). A chain patched in place
+    follows none of them: only its own policy is the reason."""
     d = revision.deployment
     if d.chain_apply_node_effect:
-        return "serviceChains.upgradePolicy.applyNodeEffect is true"
+        policy = "serviceChains.upgradePolicy.applyNodeEffect is true"
+        return policy, policy
+    policy = "serviceChains.upgradePolicy.applyNodeEffect is false"
     selected = {
         port["service"]["name"]
         for switch in d.switches or []
@@ -446,11 +457,11 @@ def _chain_policy(revision: DeploymentRevision) -> str:
     }
     disruptive = sorted(s.key for s in revision.services if s.disruptive and s.key in selected)
     if disruptive:
-        return (
-            "serviceChains.upgradePolicy.applyNodeEffect is false; it follows the new revisions of the "
-            f"disruptive {'service' if len(disruptive) == 1 else 'services'} it selects ({', '.join(disruptive)})"
+        return policy, (
+            f"{policy}; it follows the new revisions of the disruptive "
+            f"{'service' if len(disruptive) == 1 else 'services'} it selects ({', '.join(disruptive)})"
         )
-    return "serviceChains.upgradePolicy.applyNodeEffect is false"
+    return policy, policy
 
 
 def _annotate(
@@ -486,7 +497,9 @@ def _annotate(
         return
     if change.action == REPLACED:
         change.notes.append(
-            f"new revision: {after.policy}" if after.disruptive else f"renamed: {after.policy} now"
+            f"new revision: {after.renamed_policy}"
+            if after.disruptive
+            else f"renamed: {after.renamed_policy} now"
         )
     elif change.action == UPDATED and before is not None and before.digest != after.digest:
         change.notes.append(f"same name: {after.policy}")
