@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 from .. import __version__
-from .plan import ACTIONS
+from .plan import ACTIONS, ADDED, CHANGED, REMOVED
 from .plan_report import verdict
 
 TYPE_CHECKING = False
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
 
 API_VERSION = "review.dpf-render.io/v1"
 PLAN, CHECK, DESCRIPTION = "Plan", "Check", "Description"
-SCHEMA_FILES = {PLAN: "plan-v1.json", CHECK: "check-v1.json", DESCRIPTION: "describe-v1.json"}
 
 
 def dump(document: dict[str, Any]) -> str:
@@ -121,9 +120,9 @@ def _field(field: FieldChange) -> dict[str, Any]:
     if field.hidden:
         out["hidden"] = True
         return out
-    if field.op in ("changed", "removed") and field.old:
+    if field.op in (CHANGED, REMOVED) and field.old:
         out["old"] = field.old
-    if field.op in ("changed", "added") and field.new:
+    if field.op in (CHANGED, ADDED) and field.new:
         out["new"] = field.new
     return out
 

@@ -399,22 +399,13 @@ def _change_order(change: Change) -> tuple[int, str, str, str]:
 
 
 class _RevisionInfo:
-    __slots__ = ("digest", "disruptive", "in_cluster", "policy", "renamed_policy", "what")
+    __slots__ = ("digest", "policy", "renamed_policy", "rollout", "what")
 
-    def __init__(
-        self,
-        what: str,
-        digest: str,
-        disruptive: bool,
-        policy: str,
-        in_cluster: bool = False,
-        renamed_policy: str = "",
-    ) -> None:
+    def __init__(self, what: str, digest: str, rollout: bool, policy: str, renamed_policy: str = "") -> None:
         self.what = what
         self.digest = digest
-        self.disruptive = disruptive
+        self.rollout = rollout  # this revision rolls out with the node effect
         self.policy = policy  # why the child is (or is not) disruptive, in the user's terms
-        self.in_cluster = in_cluster
         self.renamed_policy = renamed_policy or policy  # why it got a new name, when it did
 
 
@@ -425,9 +416,7 @@ def _revision_info(revisions: Iterable[DeploymentRevision]) -> dict[tuple[str, s
         ns = revision.deployment.namespace
         for service in revision.services:
             policy = f"upgradePolicy.applyNodeEffect is {'true' if service.disruptive else 'false'}"
-            info = _RevisionInfo(
-                "service digest", service.digest, service.rollout, policy, service.in_cluster
-            )
+            info = _RevisionInfo("service digest", service.digest, service.rollout, policy)
             out[(DPUSERVICE, ns, service.name)] = info
             for _, interface_name in service.interfaces:
                 out[(INTERFACE, ns, interface_name)] = info
@@ -498,7 +487,7 @@ def _annotate(
     if change.action == REPLACED:
         change.notes.append(
             f"new revision: {after.renamed_policy}"
-            if after.disruptive
+            if after.rollout
             else f"renamed: {after.renamed_policy} now"
         )
     elif change.action == UPDATED and before is not None and before.digest != after.digest:
