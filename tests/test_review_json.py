@@ -282,11 +282,30 @@ def test_describe_json_carries_the_tree(
 def test_describe_json_problems_outside_any_deployment(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """A DPUServiceTemplate no DPUDeployment uses, with an unknown field: the error is a problem of no deployment."""
     path = tmp_path / "x.yaml"
-    path.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: y}\n", encoding="utf-8")
+    path.write_text(
+        "apiVersion: svc.dpu.nvidia.com/v1alpha1\n"
+        "kind: DPUServiceTemplate\n"
+        "metadata: {name: fw, namespace: dpf}\n"
+        "spec:\n"
+        "  deploymentServiceName: fw\n"
+        "  colour: blue\n"
+        "  helmChart:\n"
+        "    source: {repoURL: oci://registry.example/charts, chart: fw, version: 1.0.0}\n",
+        encoding="utf-8",
+    )
     code, out, _ = run(["describe", str(path), "--format", "json"], capsys)
-    assert code == 0
-    assert parse(out)["deployments"] == []
+    assert code == 1
+    document = parse(out)
+    assert document["deployments"] == []
+    [problem] = document["problems"]
+    assert (problem["severity"], problem["field"], problem["resourceRef"]["kind"]) == (
+        "error",
+        {"path": "spec.colour"},
+        "DPUServiceTemplate",
+    )
+    assert problem["message"].startswith('unknown field "spec.colour"')
 
 
 def test_describe_mermaid_and_json_exclude_each_other(capsys: pytest.CaptureFixture[str]) -> None:
