@@ -323,7 +323,7 @@ class _Doc:
             self.subject = f"service {service}"
             self.identity = (group, self.kind, self.namespace, self.owner, service)
         elif self.kind == INTERFACE:
-            interface = _interface_name(obj)
+            interface = interface_name(obj)
             self.subject = f"interface {service}/{interface}"
             self.identity = (group, self.kind, self.namespace, self.owner, service, interface)
         elif self.kind == CHAIN:
@@ -331,7 +331,8 @@ class _Doc:
             self.identity = (group, self.kind, self.namespace, self.owner)
 
 
-def _interface_name(obj: dict[str, Any]) -> str:
+def interface_name(obj: dict[str, Any]) -> str:
+    """The interface a DPUServiceInterface stands for (`spec.template.spec.template.spec.service.interfaceName`)."""
     value: Any = obj
     for key in ("spec", "template", "spec", "template", "spec", "service", "interfaceName"):
         value = value.get(key) if isinstance(value, dict) else None
