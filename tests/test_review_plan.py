@@ -398,6 +398,23 @@ def test_diff_fields_matches_list_elements_by_identity(old: object, new: object,
     assert [f.text() for f in diff_fields(old, new)] == expected
 
 
+@pytest.mark.parametrize("size", [999, 1000])
+def test_long_lists_are_compared_by_position(size: int) -> None:
+    """Past MAX_MATCHED_ELEMENTS, matching elements would cost quadratic time: an insertion at the front then
+    reads as every position changing, one field each."""
+    from kustomize_plugin.review.plan import MAX_MATCHED_ELEMENTS, diff_fields
+
+    old = {"args": [f"a{i}" for i in range(size)]}
+    new = {"args": ["first", *old["args"]]}
+    texts = [f.text() for f in diff_fields(old, new)]
+    if size < MAX_MATCHED_ELEMENTS:
+        assert texts == ["args[0]: added first"]
+    else:
+        assert len(texts) == size + 1
+        assert texts[:2] == ["args[0]: a0 → first", "args[1]: a1 → a0"]
+        assert texts[-1] == f"args[{size}]: (none) → a{size - 1}"
+
+
 def test_requestors_of_a_renamed_service_pair_up() -> None:
     from kustomize_plugin.review.plan import diff_fields
 

@@ -937,27 +937,26 @@ def _diff_keyed(
         return False
     old_keys = [_substitute(key, ctx.renames) for key, _ in before]
     new_keys = [key for key, _ in after]
-    if len(set(old_keys)) != len(old_keys) or len(set(new_keys)) != len(new_keys):
-        return False
-    found: list[FieldChange] = []
     by_key = {key: i for i, key in enumerate(old_keys)}
+    new_set = set(new_keys)
+    if len(by_key) != len(old_keys) or len(new_set) != len(new_keys):
+        return False
     kept = [key for key in new_keys if key in by_key]
-    if ordered and kept != [key for key in old_keys if key in set(new_keys)]:
-        found.append(FieldChange(path, "", "", op=REORDERED))
+    if ordered and kept != [key for key in old_keys if key in new_set]:
+        out.append(FieldChange(path, "", "", op=REORDERED))
     for j, key in enumerate(new_keys):
         if key in by_key:
-            _diff(old[by_key[key]], new[j], f"{path}[{after[j][1]}]", shape, ctx, found)
-    found.extend(
+            _diff(old[by_key[key]], new[j], f"{path}[{after[j][1]}]", shape, ctx, out)
+    out.extend(
         _element(REMOVED, f"{path}[{label}]", old[i], ctx)
         for i, (key, (_, label)) in enumerate(zip(old_keys, before, strict=True))
-        if key not in set(new_keys)
+        if key not in new_set
     )
-    found.extend(
+    out.extend(
         _element(ADDED, f"{path}[{label}]", new[j], ctx)
         for j, (key, label) in enumerate(after)
         if key not in by_key
     )
-    out.extend(found)
     return True
 
 
