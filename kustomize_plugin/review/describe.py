@@ -13,7 +13,7 @@ from .. import naming
 from .. import results as R
 from ..emit import canonical
 from ..model import DEPLOYMENT
-from .plan import describe_node_effect, describe_nodes
+from .plan import describe_dpuset
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -227,23 +227,6 @@ def _deployment_node(view: DeploymentView) -> _Node:
             chain_node.children.append(switch_node)
         root.children.append(chain_node)
     return root
-
-
-def describe_dpuset(doc: dict[str, Any]) -> dict[str, str]:
-    """A DPUSet's name, the nodes it covers and its node effect, as text."""
-    spec = _template_spec(doc)
-    return {
-        "name": str(doc["metadata"]["name"]),
-        "nodes": describe_nodes(doc),
-        "nodeEffect": describe_node_effect(spec.get("nodeEffect")),
-    }
-
-
-def _template_spec(doc: dict[str, Any]) -> dict[str, Any]:
-    value: Any = doc
-    for key in ("spec", "dpuTemplate", "spec"):
-        value = value.get(key) if isinstance(value, dict) else None
-    return value if isinstance(value, dict) else {}
 
 
 def _port_text(revision: DeploymentRevision, port: dict[str, Any]) -> str:

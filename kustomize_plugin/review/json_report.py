@@ -153,7 +153,7 @@ def check_document(drift: Drift, paths: Sequence[str]) -> dict[str, Any]:
 
 
 def describe_document(views: list[DeploymentView], others: list[Result]) -> dict[str, Any]:
-    from .describe import describe_dpuset
+    from .plan import describe_dpuset
 
     document = _header(DESCRIPTION)
     deployments = []

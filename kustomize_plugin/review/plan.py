@@ -636,9 +636,8 @@ def _node_effect(old: _Doc | None, new: _Doc | None) -> tuple[NodeEffect, str | 
     assert ref is not None
     spec = _template_spec(ref.obj)
     status = ADDED if old is None else REMOVED if new is None else UPDATED
-    effect = NodeEffect(
-        ref.name, ref.namespace, status, describe_nodes(ref.obj), describe_node_effect(spec.get("nodeEffect"))
-    )
+    described = describe_dpuset(ref.obj)
+    effect = NodeEffect(ref.name, ref.namespace, status, described["nodes"], described["nodeEffect"])
     if status == ADDED:
         effect.notes.append("new DPUSet: DPUs are provisioned on these nodes")
         return effect, ref.owner
@@ -1062,6 +1061,15 @@ def describe_nodes(dpuset: dict[str, Any]) -> str:
     text = f"nodes matching {nodes}" if nodes else "all nodes"
     devices = describe_selector(spec.get("dpuDeviceSelector"))
     return f"{text} (DPUs: {devices})" if devices else text
+
+
+def describe_dpuset(dpuset: dict[str, Any]) -> dict[str, str]:
+    """A DPUSet's name, the nodes it covers and its node effect, as text."""
+    return {
+        "name": str(_as_map(dpuset.get("metadata")).get("name", "")),
+        "nodes": describe_nodes(dpuset),
+        "nodeEffect": describe_node_effect(_template_spec(dpuset).get("nodeEffect")),
+    }
 
 
 def describe_node_effect(node_effect: Any) -> str:
