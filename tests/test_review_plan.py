@@ -8,6 +8,7 @@ Each case is `tests/review/plan/<case>/{base,head}.yaml` with `expected.txt` (te
 from __future__ import annotations
 
 import io
+import json
 import re
 import sys
 from pathlib import Path
@@ -210,6 +211,56 @@ def test_stale_lock_warning_reaches_the_markdown(
     code, out, _ = run(["plan", "base", "head", "--format", "markdown"], capsys)
     assert code == 0
     assert "the revision lock is out of date" in out
+
+
+LOCK_NOTE = (
+    "A revision lock committed before the change (`dpf-render lock`) makes the render do what DPF does: "
+    "docs/revisions.md"
+)
+
+
+def test_a_lock_carried_over_a_rebase_differs_from_dpf(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The branch's lock was made before main made mon disruptive: it keeps mon's name where DPF mints one.
+
+    main (BASE) turned mon's applyNodeEffect on; the branch, forked earlier, changed mon's values and ran
+    `dpf-render lock` there (mon patched in place), then was rebased on main keeping its own lock. HEAD's lock
+    matches HEAD's digest, so the render keeps mon's name; DPF, with BASE live, mints a new disruptive revision
+    and runs the node effect.
+    """
+    case = CASES / "values-non-disruptive"
+    monkeypatch.chdir(tmp_path)
+    disruptive = (
+        "    applyNodeEffect: true\n---\napiVersion: svc.dpu.nvidia.com/v1alpha1\nkind: DPUDeployment"
+    )
+    sides = {
+        "fork": case / "base.yaml",
+        "branch": case / "head.yaml",
+        "base": case / "base.yaml",
+        "head": case / "head.yaml",
+    }
+    for side, source in sides.items():
+        (tmp_path / side).mkdir()
+        text = source.read_text(encoding="utf-8")
+        if side in ("base", "head"):
+            old = disruptive.replace("true", "false", 1)
+            assert old in text
+            text = text.replace(old, disruptive)
+        (tmp_path / side / "all.yaml").write_text(text, encoding="utf-8")
+    assert run(["lock", "fork", "-o", "fork/lock.yaml"], capsys)[0] == 0
+    for side, before in (("branch", "fork"), ("base", "fork"), ("head", "branch")):
+        (tmp_path / side / "lock.yaml").write_bytes((tmp_path / before / "lock.yaml").read_bytes())
+        if side != "head":
+            assert run(["lock", side, "-o", f"{side}/lock.yaml"], capsys)[0] == 0
+    code, out, err = run(["plan", "base", "head", "--format", "json"], capsys)
+    assert (code, err) == (0, "")
+    [group] = json.loads(out)["groups"]
+    assert group["dpfNotes"] == [
+        "DPF would replace DPUService mon-wl44c by a new revision (mon-pvjmj)",
+        "DPF would run the node effect on the nodes of DPUSet demo-a: a new revision rolls out",
+        LOCK_NOTE,
+    ]
 
 
 def test_stdin_side(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
