@@ -272,7 +272,9 @@ def plan_renders(
     for effect, owner in effects:
         groups.setdefault(owner, DeploymentPlan(owner)).effects.append(effect)
     if dpf_docs is not None:
-        differences = dpf_differences(base_keyed, head_keyed, _keyed(dpf_docs), dpf_revisions)
+        differences = dpf_differences(
+            base_keyed, head_keyed, _keyed(dpf_docs), dpf_revisions, [e for e, _ in effects]
+        )
         for owner, notes in differences.items():
             groups.setdefault(owner, DeploymentPlan(owner)).dpf_notes.extend(notes)
     for owner in sorted(groups, key=lambda o: (o is None, o or "")):
@@ -546,8 +548,11 @@ def dpf_differences(
     head: Keyed,
     dpf: Keyed,
     dpf_revisions: Iterable[DeploymentRevision],
+    effects: list[NodeEffect],
 ) -> dict[str | None, list[str]]:
     """Per DPUDeployment, where HEAD's render renames or drains differently from DPF's controller.
+
+    `effects` are the node effects of BASE to HEAD, one per DPUSet that changed.
 
     Without a revision lock, a render cannot know which revision is live, and a few changes come out
     differently (docs/revisions.md): a flipped upgrade policy renames, a node label that changes for another
@@ -578,19 +583,22 @@ def dpf_differences(
             out.setdefault(old.owner, []).append(
                 f"DPF would replace {old.kind} {old.name} by a new revision ({faithful.name})"
             )
-    pairs = {(o.namespace, o.name): (o, n) for o, n in _dpuset_pairs(base, head) if o and n}
+    # A DPUSet of BASE and HEAD without an effect did not change; one added or removed is the same for DPF.
+    by_set = {(e.namespace, e.dpuset): e for e in effects}
     for before, faithful in _dpuset_pairs(base, dpf):
-        if before is None or faithful is None or (before.namespace, before.name) not in pairs:
+        if before is None or faithful is None:
             continue
-        found = _node_effect(*pairs[(before.namespace, before.name)])
+        found = by_set.get((before.namespace, before.name))
+        if found is not None and found.status != UPDATED:
+            continue
         expected = _node_effect(before, faithful)
-        runs = found is not None and found[0].runs
+        runs = found is not None and found.runs
         dpf_runs = expected is not None and expected[0].runs
         if runs and not dpf_runs:
             assert found is not None
-            why = ", ".join(_label_change(label) for label in found[0].labels)
+            why = ", ".join(_label_change(label) for label in found.labels)
             out.setdefault(before.owner, []).append(
-                f"DPF would not run the node effect ({found[0].action}) on the nodes of DPUSet {before.name}: "
+                f"DPF would not run the node effect ({found.action}) on the nodes of DPUSet {before.name}: "
                 f"no revision of this change rolls out with the node effect; the node labels change only "
                 f"because {why}"
             )
