@@ -582,6 +582,17 @@ def test_markdown_code_span(value: str, expected: str) -> None:
     assert code(value) == expected
 
 
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [([], "```"), (["a`b", "``"], "```"), (["x", "a````b"], "`````")],
+    ids=["none", "short", "long"],
+)
+def test_markdown_fence_is_longer_than_any_backtick_run(lines: list[str], expected: str) -> None:
+    from kustomize_plugin.review.plan_report import _fence
+
+    assert _fence(lines) == expected
+
+
 def test_plan_help_has_an_example(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["plan", "--help"], capsys)
     assert code == 0

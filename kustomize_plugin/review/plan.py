@@ -189,6 +189,10 @@ class DeploymentPlan:
         self.dpf_notes: list[str] = []  # where DPF's controller would do otherwise (no revision lock)
 
     @property
+    def disruptive(self) -> bool:
+        return any(c.disruptive for c in self.changes) or any(e.disruptive for e in self.effects)
+
+    @property
     def title(self) -> str:
         if self.owner is None:
             return "Other objects"
@@ -218,7 +222,7 @@ class Plan:
 
     @property
     def disruptive(self) -> bool:
-        return any(c.disruptive for c in self.changes) or any(e.disruptive for e in self.effects)
+        return any(g.disruptive for g in self.groups)
 
     @property
     def dpf_notes(self) -> list[str]:

@@ -13,6 +13,7 @@ from .plan import ACTION_SYMBOL, ACTION_TEXT, ACTIONS, ADDED, CHAIN, DPUSERVICE,
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from typing import Any
 
     from .plan import Change, NodeEffect, Plan
@@ -133,11 +134,7 @@ def verdict(plan: Plan) -> tuple[str, list[str]]:
             _count(len(calm), "change")
         ]
     points = []
-    by_action: dict[str, list[str]] = {}
-    for effect in plan.effects:
-        if effect.runs:
-            by_action.setdefault(effect.action, []).append(effect.dpuset)
-    for action, sets in sorted(by_action.items()):
+    for action, sets in _running(plan.effects):
         noun = "DPUSet" if len(sets) == 1 else "DPUSets"
         points.append(f"{action} runs on the nodes of {noun} {_names(sets)}")
     others = [e for e in plan.effects if e.disruptive and not e.runs and e.notes]
@@ -158,6 +155,15 @@ def verdict(plan: Plan) -> tuple[str, list[str]]:
     if plan.dpf_notes:
         points.append("not what DPF's controller would do: see the notes under the DPUDeployment")
     return "Disruptive.", points
+
+
+def _running(effects: list[NodeEffect]) -> list[tuple[str, list[str]]]:
+    """The node effects that run, by action: (action, its DPUSets), in the order of the actions."""
+    by_action: dict[str, list[str]] = {}
+    for effect in effects:
+        if effect.runs:
+            by_action.setdefault(effect.action, []).append(effect.dpuset)
+    return sorted(by_action.items())
 
 
 def _names(names: list[str]) -> str:
@@ -226,23 +232,15 @@ def format_markdown(plan: Plan, *, max_chars: int = MAX_COMMENT_CHARS) -> str:
 
 def summary_rows(plan: Plan) -> list[dict[str, Any]]:
     """One row per DPUDeployment for a shortened plan: its counts and its node effects, disruptive first."""
-    rows = []
-    for group in plan.groups:
-        effects: dict[str, list[str]] = {}
-        for e in group.effects:
-            if e.runs:
-                effects.setdefault(e.action, []).append(e.dpuset)
-        rows.append(
-            {
-                "title": group.title.removeprefix("DPUDeployment "),
-                "counts": {a: sum(1 for c in group.changes if c.action == a) for a in ACTIONS},
-                "disruptive": any(c.disruptive for c in group.changes)
-                or any(e.disruptive for e in group.effects),
-                "effects": "; ".join(
-                    f"{action}: {', '.join(sets)}" for action, sets in sorted(effects.items())
-                ),
-            }
-        )
+    rows = [
+        {
+            "title": group.title.removeprefix("DPUDeployment "),
+            "counts": {a: sum(1 for c in group.changes if c.action == a) for a in ACTIONS},
+            "disruptive": group.disruptive,
+            "effects": "; ".join(f"{action}: {', '.join(sets)}" for action, sets in _running(group.effects)),
+        }
+        for group in plan.groups
+    ]
     return sorted(rows, key=lambda r: not r["disruptive"])
 
 
@@ -289,6 +287,7 @@ def markdown_context(plan: Plan) -> dict[str, Any]:
         for change in plan.changes
         if change.fields
     ]
+    headline, points = verdict(plan)
     return {
         "marker": MARKER,
         "version": __version__,
@@ -296,8 +295,8 @@ def markdown_context(plan: Plan) -> dict[str, Any]:
         "head": plan.head,
         "changed": bool(plan.changes),
         "disruptive": plan.disruptive,
-        "headline": verdict(plan)[0],
-        "points": verdict(plan)[1],
+        "headline": headline,
+        "points": points,
         "counts": {action: plan.count(action) for action in ACTIONS},
         "groups": groups,
         "fields": fields,
@@ -318,24 +317,22 @@ def cell(value: Any) -> str:
 def code(value: Any) -> str:
     """An inline code span that survives any backticks in the value."""
     text = str(value)
-    longest = run = 0
-    for char in text:
-        run = run + 1 if char == "`" else 0
-        longest = max(longest, run)
-    ticks = "`" * (longest + 1)
+    ticks = "`" * (_longest_backticks(text) + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{ticks}{pad}{text}{pad}{ticks}"
 
 
-def _fence(lines: Any) -> str:
-    """A code fence longer than any backtick run in the fenced lines."""
-    longest = 2
-    for line in lines:
-        run = 0
-        for char in line:
-            run = run + 1 if char == "`" else 0
-            longest = max(longest, run)
-    return "`" * (longest + 1)
+def _fence(lines: Iterable[str]) -> str:
+    """A code fence longer than any backtick run in the fenced lines (and at least three backticks)."""
+    return "`" * (max((2, *(_longest_backticks(line) for line in lines))) + 1)
+
+
+def _longest_backticks(text: str) -> int:
+    longest = run = 0
+    for char in text:
+        run = run + 1 if char == "`" else 0
+        longest = max(longest, run)
+    return longest
 
 
 def _squeeze_blank_lines(text: str) -> str:
