@@ -629,6 +629,29 @@ def test_markdown_is_shortened_to_fit(
     assert not any(text in out for text in absent)
 
 
+def test_shortened_cells_do_not_point_at_the_dropped_field_list() -> None:
+    """Once the list of all changed fields is dropped, a cell's "… N more" cannot send the reader there."""
+    from kustomize_plugin.review.plan import plan_renders
+    from kustomize_plugin.review.plan_report import format_markdown
+
+    def config_map(value: str) -> dict[str, object]:
+        data = {f"key{i:02}": f"{value}{i}" for i in range(40)}
+        return {
+            "apiVersion": "v1",
+            "kind": "ConfigMap",
+            "metadata": {"name": "c", "namespace": "n"},
+            "data": data,
+        }
+
+    plan = plan_renders([config_map("old")], [config_map("new")])
+    full = format_markdown(plan, max_chars=0)
+    assert "… 35 more, under all changed fields" in full
+    shortened = format_markdown(plan, max_chars=len(full) - 10)
+    assert "All changed fields" not in shortened
+    assert "… 35 more" in shortened
+    assert "under all changed fields" not in shortened
+
+
 def test_many_warnings_are_shortened_to_fit() -> None:
     from kustomize_plugin import results as R
     from kustomize_plugin.review.plan import plan_renders
