@@ -1,8 +1,9 @@
 """`dpf-render describe`: golden trees and Mermaid graphs, with DPF's conditions as verdicts.
 
 Each case is `tests/review/describe/<case>/input.yaml` with `tree.txt` and `mermaid.md`; regenerate them
-with `.venv/bin/pytest tests/test_review_describe.py --update-golden`. `demo` renders; the others stop at
-a failing condition, so later conditions are Unknown and no children are shown.
+with `.venv/bin/pytest tests/test_review_describe.py --update-golden`. `demo` and `wiring` render (`wiring`
+with an in-cluster service, a dependsOn, a virtualNetwork and ipam ports); the others stop at a failing
+condition, so later conditions are Unknown and no children are shown.
 
 The e2e test parses every golden graph with mermaid.js itself: it needs `node` and a folder, named by
 DPF_RENDER_MERMAID_DIR, where `npm install mermaid@11 jsdom` was run.
@@ -22,7 +23,7 @@ from .golden_util import assert_golden
 
 CASES = Path(__file__).parent / "review" / "describe"
 CASE_NAMES = sorted(p.name for p in CASES.iterdir() if p.is_dir())
-EXIT_CODES = {"demo": 0, "missing-template": 1, "version-mismatch": 1}
+EXIT_CODES = {"demo": 0, "missing-template": 1, "version-mismatch": 1, "wiring": 0}
 
 
 def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
