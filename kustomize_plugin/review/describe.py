@@ -45,9 +45,13 @@ class Condition:
 
 
 class DeploymentView:
-    """One DPUDeployment: its verdicts and, when it rendered, its revision and DPUSets."""
+    """One DPUDeployment: its verdicts and, when it rendered, its revision, DPUSets, services and chain.
 
-    __slots__ = ("conditions", "dpusets", "name", "namespace", "revision")
+    `services` and `chain` are in the shape of the JSON document (docs/review-json.md): the tree, the graph and
+    the JSON all read them.
+    """
+
+    __slots__ = ("chain", "conditions", "dpusets", "name", "namespace", "revision", "services")
 
     def __init__(self, namespace: str, name: str) -> None:
         self.namespace = namespace
@@ -55,6 +59,8 @@ class DeploymentView:
         self.conditions: list[Condition] = []
         self.revision: DeploymentRevision | None = None
         self.dpusets: list[dict[str, Any]] = []
+        self.services: list[dict[str, Any]] = []
+        self.chain: dict[str, Any] | None = None
 
     @property
     def ready(self) -> bool:
@@ -82,6 +88,8 @@ def describe_render(rendering: Rendering) -> tuple[list[DeploymentView], list[Re
         view.revision = revisions.get((deployment.namespace, deployment.name))
         if view.revision is not None:
             view.dpusets = dpusets.get(view.revision.owner, [])
+            view.services = _services(view.revision)
+            view.chain = _chain(view.revision)
         views.append((view, _related(deployment), True))
     for kind, namespace, name in sorted(inputs.invalid):
         if kind == DEPLOYMENT:
@@ -105,6 +113,76 @@ def _related(d: Deployment) -> set[tuple[str, str, str]]:
         out.add(("DPUServiceTemplate", ns, service.template))
         out.add(("DPUServiceConfiguration", ns, service.configuration))
     return out
+
+
+def _services(revision: DeploymentRevision) -> list[dict[str, Any]]:
+    """The services by key, each with its interfaces; one in the host cluster is never disruptive."""
+    depends = {key: spec.depends_on for key, spec in revision.deployment.services.items()}
+    return [
+        {
+            "service": service.key,
+            "name": service.name,
+            "serviceID": service.service_id,
+            "disruptive": service.disruptive and not service.in_cluster,
+            "inCluster": service.in_cluster,
+            "dependsOn": list(depends.get(service.key) or ()),
+            "interfaces": [
+                {
+                    "interface": interface.name,
+                    "name": name,
+                    "network": interface.network,
+                    "virtualNetwork": interface.virtual_network or None,
+                }
+                for interface, name in service.interfaces
+            ],
+        }
+        for service in sorted(revision.services, key=lambda s: s.key)
+    ]
+
+
+def _chain(revision: DeploymentRevision) -> dict[str, Any] | None:
+    """The chain's switches and ports: a service port with the DPUServiceInterface it selects, or a selector."""
+    chain = revision.chain
+    if chain is None:
+        return None
+    switches = []
+    for switch in revision.deployment.switches or []:
+        ports = []
+        for port in switch["ports"]:
+            selected = port.get("service") or port.get("serviceInterface") or {}
+            ipam = selected.get("ipam") is not None
+            ref = port.get("service")
+            if ref is not None:
+                ports.append(
+                    {
+                        "service": ref["name"],
+                        "interface": ref["interface"],
+                        "dpuServiceInterface": _interface_object(revision, ref["name"], ref["interface"]),
+                        "ipam": ipam,
+                    }
+                )
+            else:
+                labels = selected.get("matchLabels") or {}
+                ports.append(
+                    {"serviceInterface": {"matchLabels": dict(sorted(labels.items()))}, "ipam": ipam}
+                )
+        switches.append({"serviceMTU": switch["serviceMTU"], "ports": ports})
+    return {"name": chain.name, "disruptive": chain.disruptive, "switches": switches}
+
+
+def _interface_object(revision: DeploymentRevision, service_key: str, interface: str) -> str:
+    for service in revision.services:
+        if service.key == service_key:
+            for candidate, name in service.interfaces:
+                if candidate.name == interface:
+                    return name
+    return "?"
+
+
+def _selector(port: dict[str, Any]) -> str:
+    """A selector port's labels as `k=v, …`, or "" (a service port has none)."""
+    labels = port.get("serviceInterface", {}).get("matchLabels", {})
+    return ", ".join(f"{k}={v}" for k, v in labels.items())
 
 
 def _dpuset_owner(doc: Any) -> str | None:
@@ -189,8 +267,7 @@ def _deployment_node(view: DeploymentView) -> _Node:
             node.children.append(_Node("not checked: an earlier check failed"))
         conditions.children.append(node)
     root.children.append(conditions)
-    revision = view.revision
-    if revision is None:
+    if view.revision is None:
         root.children.append(_Node("not rendered: no children until the False conditions are fixed"))
         return root
     sets = _Node("DPUSets")
@@ -201,56 +278,44 @@ def _deployment_node(view: DeploymentView) -> _Node:
         )
     root.children.append(sets)
     services = _Node("DPUServices")
-    depends = {key: spec.depends_on for key, spec in revision.deployment.services.items()}
-    for service in sorted(revision.services, key=lambda s: s.key):
-        parts = [f"DPUService {service.name}", f"service: {service.key}", f"serviceID: {service.service_id}"]
-        parts.append("disruptive" if service.disruptive and not service.in_cluster else "non-disruptive")
-        if service.in_cluster:
+    for service in view.services:
+        parts = [f"DPUService {service['name']}", f"service: {service['service']}"]
+        parts.append(f"serviceID: {service['serviceID']}")
+        parts.append("disruptive" if service["disruptive"] else "non-disruptive")
+        if service["inCluster"]:
             parts.append("in cluster")
-        if depends.get(service.key):
-            parts.append(f"dependsOn: {', '.join(depends[service.key])}")
+        if service["dependsOn"]:
+            parts.append(f"dependsOn: {', '.join(service['dependsOn'])}")
         node = _Node("  ".join(parts))
-        for interface, name in service.interfaces:
-            network = f"network: {interface.network}"
-            if interface.virtual_network:
-                network += f"  virtualNetwork: {interface.virtual_network}"
-            node.children.append(_Node(f"DPUServiceInterface {name}  interface: {interface.name}  {network}"))
+        for interface in service["interfaces"]:
+            network = f"network: {interface['network']}"
+            if interface["virtualNetwork"]:
+                network += f"  virtualNetwork: {interface['virtualNetwork']}"
+            node.children.append(
+                _Node(
+                    f"DPUServiceInterface {interface['name']}  interface: {interface['interface']}  {network}"
+                )
+            )
         services.children.append(node)
     root.children.append(services)
-    chain = revision.chain
+    chain = view.chain
     if chain is not None:
-        flag = "disruptive" if chain.disruptive else "non-disruptive"
-        chain_node = _Node(f"DPUServiceChain {chain.name}  {flag}")
-        for i, switch in enumerate(revision.deployment.switches or []):
+        flag = "disruptive" if chain["disruptive"] else "non-disruptive"
+        chain_node = _Node(f"DPUServiceChain {chain['name']}  {flag}")
+        for i, switch in enumerate(chain["switches"]):
             switch_node = _Node(f"switch {i}  serviceMTU: {switch['serviceMTU']}")
-            switch_node.children = [_Node(_port_text(revision, port)) for port in switch["ports"]]
+            switch_node.children = [_Node(_port_text(port)) for port in switch["ports"]]
             chain_node.children.append(switch_node)
         root.children.append(chain_node)
     return root
 
 
-def _port_text(revision: DeploymentRevision, port: dict[str, Any]) -> str:
-    ipam = (
-        "  ipam"
-        if (port.get("service") or port.get("serviceInterface") or {}).get("ipam") is not None
-        else ""
-    )
-    ref = port.get("service")
-    if ref is not None:
-        name = interface_object(revision, ref["name"], ref["interface"])
-        return f"{ref['name']}/{ref['interface']}  (DPUServiceInterface {name}){ipam}"
-    labels = (port.get("serviceInterface") or {}).get("matchLabels") or {}
-    selector = ", ".join(f"{k}={v}" for k, v in sorted(labels.items()))
-    return f"serviceInterface {selector or '(all)'}{ipam}"
-
-
-def interface_object(revision: DeploymentRevision, service_key: str, interface: str) -> str:
-    for service in revision.services:
-        if service.key == service_key:
-            for candidate, name in service.interfaces:
-                if candidate.name == interface:
-                    return name
-    return "?"
+def _port_text(port: dict[str, Any]) -> str:
+    ipam = "  ipam" if port["ipam"] else ""
+    if "service" in port:
+        where = f"{port['service']}/{port['interface']}"
+        return f"{where}  (DPUServiceInterface {port['dpuServiceInterface']}){ipam}"
+    return f"serviceInterface {_selector(port) or '(all)'}{ipam}"
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -264,42 +329,40 @@ def format_mermaid(views: list[DeploymentView]) -> str:
     for d_index, view in enumerate(views, start=1):
         d = f"d{d_index}"
         lines.append(f'  subgraph {d}["{_mermaid_text(f"DPUDeployment {view.namespace}/{view.name}")}"]')
-        revision = view.revision
-        if revision is None:
+        if view.revision is None:
             lines.append(f'    {d}_none["{_mermaid_text("not rendered: see dpf-render describe")}"]')
             lines.append("  end")
             continue
         ids: dict[str, str] = {}
         interfaces: dict[tuple[str, str], str] = {}
-        for s_index, service in enumerate(sorted(revision.services, key=lambda s: s.key), start=1):
+        for s_index, service in enumerate(view.services, start=1):
             sid = f"{d}_s{s_index}"
-            ids[service.key] = sid
-            label = f"{service.key}<br/>DPUService {service.name}"
+            ids[service["service"]] = sid
+            label = f"{service['service']}<br/>DPUService {service['name']}"
             lines.append(f'    {sid}["{_mermaid_text(label)}"]')
-            if service.disruptive and not service.in_cluster:
+            if service["disruptive"]:
                 disruptive.append(sid)
-            for i_index, (interface, _) in enumerate(service.interfaces, start=1):
+            for i_index, interface in enumerate(service["interfaces"], start=1):
                 iid = f"{sid}_i{i_index}"
-                interfaces[(service.key, interface.name)] = iid
-                lines.append(f'    {iid}(["{_mermaid_text(interface.name)}"])')
+                interfaces[(service["service"], interface["interface"])] = iid
+                lines.append(f'    {iid}(["{_mermaid_text(interface["interface"])}"])')
                 lines.append(f"    {sid} --- {iid}")
         lines.extend(
-            f"    {ids[key]} -. dependsOn .-> {ids[dependency]}"
-            for key, spec in sorted(revision.deployment.services.items())
-            for dependency in spec.depends_on
-            if key in ids and dependency in ids
+            f"    {ids[service['service']]} -. dependsOn .-> {ids[dependency]}"
+            for service in view.services
+            for dependency in service["dependsOn"]
+            if dependency in ids
         )
-        for w_index, switch in enumerate(revision.deployment.switches or []):
+        for w_index, switch in enumerate(view.chain["switches"] if view.chain is not None else []):
             wid = f"{d}_w{w_index}"
             label = f"switch {w_index}<br/>MTU {switch['serviceMTU']}"
             lines.append(f'    {wid}{{{{"{_mermaid_text(label)}"}}}}')
             for p_index, port in enumerate(switch["ports"]):
-                ref = port.get("service")
-                if ref is not None and (ref["name"], ref["interface"]) in interfaces:
-                    lines.append(f"    {wid} --- {interfaces[(ref['name'], ref['interface'])]}")
+                selected = (port.get("service", ""), port.get("interface", ""))
+                if selected in interfaces:
+                    lines.append(f"    {wid} --- {interfaces[selected]}")
                     continue
-                labels = (port.get("serviceInterface") or {}).get("matchLabels") or {}
-                selector = ", ".join(f"{k}={v}" for k, v in sorted(labels.items())) or "(all)"
+                selector = _selector(port) or "(all)"
                 pid = f"{wid}_p{p_index}"
                 lines.append(f'    {pid}[/"{_mermaid_text("serviceInterface<br/>" + selector)}"/]')
                 lines.append(f"    {wid} --- {pid}")

@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
     from typing import Any
 
-    from ..expand.revisions import DeploymentRevision
     from ..results import Result
     from .check import Drift
     from .describe import DeploymentView
@@ -156,83 +155,26 @@ def describe_document(views: list[DeploymentView], others: list[Result]) -> dict
     from .plan import describe_dpuset
 
     document = _header(DESCRIPTION)
-    deployments = []
-    for view in views:
-        revision = view.revision
-        deployments.append(
-            {
-                "namespace": view.namespace,
-                "name": view.name,
-                "ready": view.ready,
-                "rendered": revision is not None,
-                "conditions": [
-                    {
-                        "type": c.type,
-                        "status": c.status,
-                        "errors": list(c.errors),
-                        "warnings": list(c.warnings),
-                    }
-                    for c in view.conditions
-                ],
-                "dpuSets": [describe_dpuset(doc) for doc in view.dpusets],
-                "services": _services(revision) if revision is not None else [],
-                "chain": _chain(revision) if revision is not None else None,
-            }
-        )
+    deployments = [
+        {
+            "namespace": view.namespace,
+            "name": view.name,
+            "ready": view.ready,
+            "rendered": view.revision is not None,
+            "conditions": [
+                {
+                    "type": c.type,
+                    "status": c.status,
+                    "errors": list(c.errors),
+                    "warnings": list(c.warnings),
+                }
+                for c in view.conditions
+            ],
+            "dpuSets": [describe_dpuset(doc) for doc in view.dpusets],
+            "services": view.services,
+            "chain": view.chain,
+        }
+        for view in views
+    ]
     document.update(deployments=deployments, problems=results_list(others))
     return document
-
-
-def _services(revision: DeploymentRevision) -> list[dict[str, Any]]:
-    depends = {key: spec.depends_on for key, spec in revision.deployment.services.items()}
-    return [
-        {
-            "service": service.key,
-            "name": service.name,
-            "serviceID": service.service_id,
-            "disruptive": service.disruptive and not service.in_cluster,
-            "inCluster": service.in_cluster,
-            "dependsOn": list(depends.get(service.key) or ()),
-            "interfaces": [
-                {
-                    "interface": interface.name,
-                    "name": name,
-                    "network": interface.network,
-                    "virtualNetwork": interface.virtual_network or None,
-                }
-                for interface, name in service.interfaces
-            ],
-        }
-        for service in sorted(revision.services, key=lambda s: s.key)
-    ]
-
-
-def _chain(revision: DeploymentRevision) -> dict[str, Any] | None:
-    from .describe import interface_object
-
-    chain = revision.chain
-    if chain is None:
-        return None
-    switches = []
-    for switch in revision.deployment.switches or []:
-        ports = []
-        for port in switch["ports"]:
-            selected = port.get("service") or port.get("serviceInterface") or {}
-            ipam = selected.get("ipam") is not None
-            ref = port.get("service")
-            if ref is not None:
-                ports.append(
-                    {
-                        "service": ref["name"],
-                        "interface": ref["interface"],
-                        "dpuServiceInterface": interface_object(revision, ref["name"], ref["interface"]),
-                        "ipam": ipam,
-                    }
-                )
-            else:
-                labels = selected.get("matchLabels") or {}
-                ports.append(
-                    {"serviceInterface": {"matchLabels": dict(sorted(labels.items()))}, "ipam": ipam}
-                )
-        switches.append({"serviceMTU": switch["serviceMTU"], "ports": ports})
-    return {"name": chain.name, "disruptive": chain.disruptive, "switches": switches}
