@@ -20,18 +20,11 @@ from typing import Any
 import pytest
 
 from .golden_util import assert_golden
+from .review_helpers import run
 
 CASES = Path(__file__).parent / "review" / "describe"
 CASE_NAMES = sorted(p.name for p in CASES.iterdir() if p.is_dir())
 EXIT_CODES = {"demo": 0, "missing-template": 1, "version-mismatch": 1, "wiring": 0}
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    from kustomize_plugin.cli import main
-
-    code = main(args)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_every_case_has_an_exit_code() -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import REPO
+from .review_helpers import run
 
 CASES = Path(__file__).parent / "review" / "plan"
 EXAMPLE = REPO / "examples" / "producer-consumer"
@@ -55,14 +56,6 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copy(CASES / "values-disruptive" / "head.yaml", root / "deploy" / "all.yaml")
     monkeypatch.chdir(root)
     return root
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    from kustomize_plugin.cli import main
-
-    code = main(args)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def expected(base: str, head: str, fmt: str = "txt") -> str:

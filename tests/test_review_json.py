@@ -18,6 +18,7 @@ import pytest
 
 from .conftest import REPO
 from .golden_util import assert_golden
+from .review_helpers import run, secret
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -28,14 +29,6 @@ PLAN_CASES = sorted(p.name for p in (REVIEW / "plan").iterdir() if p.is_dir())
 DESCRIBE_CASES = sorted(p.name for p in (REVIEW / "describe").iterdir() if p.is_dir())
 API_VERSION = "review.dpf-render.io/v1"
 SCHEMAS = {"Plan": "plan-v1.json", "Check": "check-v1.json", "Description": "describe-v1.json"}
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    from kustomize_plugin.cli import main
-
-    code = main(args)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def schema(kind: str) -> dict[str, Any]:
@@ -172,14 +165,6 @@ def test_plan_json_has_the_head_warnings(
 def test_plan_json_hides_secret_values() -> None:
     from kustomize_plugin.review.json_report import plan_document
     from kustomize_plugin.review.plan import plan_renders
-
-    def secret(value: str) -> dict[str, object]:
-        return {
-            "apiVersion": "v1",
-            "kind": "Secret",
-            "metadata": {"name": "s", "namespace": "n"},
-            "data": {"k": value},
-        }
 
     document = plan_document(plan_renders([secret("b2xk")], [secret("bmV3")]))
     validate(document)

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from .golden_util import assert_golden
+from .review_helpers import read_terminal, run, secret
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -43,14 +44,6 @@ CLASSES = {
     "values-disruptive": (4, 1, 0, 0, True),
     "values-non-disruptive": (0, 2, 0, 0, False),
 }
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    from kustomize_plugin.cli import main
-
-    code = main(args)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_every_case_has_a_class() -> None:
@@ -479,14 +472,6 @@ def test_requestors_of_a_renamed_service_pair_up() -> None:
 def test_secret_values_are_never_shown() -> None:
     from kustomize_plugin.review.plan import plan_renders
 
-    def secret(value: str) -> dict[str, object]:
-        return {
-            "apiVersion": "v1",
-            "kind": "Secret",
-            "metadata": {"name": "s", "namespace": "n"},
-            "data": {"k": value},
-        }
-
     plan = plan_renders([secret("b2xk")], [secret("bmV3")])
     [change] = plan.changes
     assert [f.text() for f in change.fields] == ["data.k"]
@@ -736,21 +721,12 @@ def test_plan_colour_on_a_terminal(env: dict[str, str], coloured: bool) -> None:
         )
         os.close(terminal)
         terminal = -1
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(controller, 65536)
-            except OSError:  # EIO: the terminal is closed and drained
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
+        out = read_terminal(controller).decode("utf-8").replace("\r\n", "\n")
     finally:
         os.close(controller)
         if terminal >= 0:
             os.close(terminal)
     assert done.returncode == 0, done.stderr
-    out = b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
     assert bool(ANSI.search(out)) is coloured
     assert ANSI.sub("", out).startswith("dpf-render plan: base.yaml → head.yaml\n")
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import REPO, tool_env
+from .review_helpers import read_terminal
 
 pytestmark = pytest.mark.slow  # drives the commands on a pseudo-terminal
 
@@ -65,22 +66,14 @@ def run(args: list[str], cwd: Path, *, terminal: bool) -> tuple[int, bytes, byte
             process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=child, env=tool_env())
             os.close(child)
             child = -1
-            chunks = []
-            while True:
-                try:
-                    chunk = os.read(controller, 65536)
-                except OSError:  # EIO: every writer closed the terminal
-                    break
-                if not chunk:
-                    break
-                chunks.append(chunk)
+            terminal_output = read_terminal(controller)
             process.wait(timeout=300)
         finally:
             os.close(controller)
             if child >= 0:
                 os.close(child)
         out.seek(0)
-        return process.returncode, out.read(), b"".join(chunks)
+        return process.returncode, out.read(), terminal_output
 
 
 COMMANDS = {
