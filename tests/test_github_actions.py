@@ -90,9 +90,10 @@ def test_a_failed_render_replaces_the_plan_comment_with_its_errors(tmp_path: Pat
     configs.write_text(
         configs.read_text().replace("deploymentServiceName: producer", "deploymentServiceName: prod")
     )
-    render = run_step("Render", repo, env)
-    assert render.returncode == 1
-    assert "doesn't match requested service" in render.stderr  # still in the job's log
+    check = run_step("Check drift", repo, env)
+    assert check.returncode == 1
+    assert "doesn't match requested service" in check.stderr  # still in the job's log
+    assert "drifted" not in check.stderr  # an input error, not drift
     step_config = step("Comment the plan")
     assert str(step_config["if"]).startswith("always()")
     done = run_step("Comment the plan", repo, env, PLAN="skipped", EARLIER_COMMENT="4242")
@@ -109,7 +110,15 @@ def test_a_failed_render_replaces_the_plan_comment_with_its_errors(tmp_path: Pat
 
 def test_a_successful_run_posts_the_plan(tmp_path: Path) -> None:
     repo, env = runner(tmp_path)
-    assert run_step("Render", repo, env).returncode == 0
+    rendered = subprocess.run(
+        ["dpf-render", "render", "deploy", "-o", "rendered"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        check=False,
+    )
+    assert rendered.returncode == 0, rendered.stderr
+    assert run_step("Check drift", repo, env).returncode == 0
     plan = Path(env["RUNNER_TEMP"]) / "plan.md"
     plan.write_text(f"{MARKER}\n## dpf-render plan\n\nNo changes.\n")
     done = run_step("Comment the plan", repo, env, PLAN="success")
