@@ -78,6 +78,16 @@ def test_schemas_are_valid_json_schemas(kind: str) -> None:
     assert '"additionalProperties": false' not in json.dumps(found)  # open to later additions
 
 
+@pytest.mark.parametrize(
+    ("definition", "kinds"), [("generator", sorted(SCHEMAS)), ("result", ["Description", "Plan"])]
+)
+def test_shared_definitions_stay_equal(definition: str, kinds: list[str]) -> None:
+    """Each schema is one self-contained file, so the definitions they share are copies: the same copies."""
+    first, *others = (schema(kind)["$defs"][definition] for kind in kinds)
+    assert others
+    assert all(other == first for other in others)
+
+
 @pytest.mark.parametrize("kind", sorted(SCHEMAS))
 def test_documents_are_held_to_the_closed_schema(kind: str) -> None:
     """An undocumented field fails the tests' validation: `closed` works."""
