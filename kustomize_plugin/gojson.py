@@ -232,11 +232,6 @@ def free_json(value: Any) -> str:
 # resource.Quantity
 
 
-_DECIMAL_EXPONENTS = {"n": -9, "u": -6, "m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}
-_BINARY_EXPONENTS = {"Ki": 10, "Mi": 20, "Gi": 30, "Ti": 40, "Pi": 50, "Ei": 60}
-_DIGITS = "0123456789"
-
-
 def _quantity_text(value: Any) -> str:
     """The text Quantity.UnmarshalJSON parses: a string as written, a number as the API server stored it."""
     if type(value) is str:
@@ -244,46 +239,6 @@ def _quantity_text(value: Any) -> str:
     if type(value) is int or type(value) is float:
         return _number(value)
     raise GoJSONError(f"a quantity must be a string or a number, not {value!r}")
-
-
-def _kept_as_written(text: str) -> bool:
-    """Whether ParseQuantity keeps the input string for MarshalJSON (k8s.io/apimachinery/pkg/api/resource,
-    quantity.go): only on its int64 fast path, where it judges the text already canonical by a few cheap
-    tests that also pass some non-canonical spellings ("+1", "01", "1.500", "1E3" are written back as is)."""
-    if text == "0":
-        return True
-    body = text[1:] if text[:1] in ("+", "-") else text
-    rest = body.lstrip(_DIGITS)
-    num = body[: len(body) - len(rest)].lstrip("0") or "0"
-    denom = ""
-    if rest.startswith("."):
-        after = rest[1:].lstrip(_DIGITS)
-        denom = rest[1 : len(rest) - len(after)]
-        rest = after
-    if rest in _DECIMAL_EXPONENTS:
-        binary, exponent = False, _DECIMAL_EXPONENTS[rest]
-    elif rest in _BINARY_EXPONENTS:
-        binary, exponent = True, _BINARY_EXPONENTS[rest]
-    elif len(rest) > 1 and rest[0] in "eE":
-        digits = rest[2:] if rest[1] in "+-" else rest[1:]
-        if not digits.isdigit():
-            return False  # not a quantity: the canonical path reports the error
-        binary, exponent = False, int(rest[1:])
-        if not -(2**31) <= exponent < 2**31:
-            return False  # Go truncates the exponent to int32; the canonical path reports the error
-    else:
-        return False  # not a quantity: the canonical path reports the error
-    shifted = num + denom
-    if binary:
-        if denom:
-            return False
-        # precision = 15 - len(num) - exponent*3/10 - 1 must not be negative
-        if 15 - len(num) - exponent * 3 // 10 - 1 < 0:
-            return False
-        return int(shifted) << exponent <= _INT64_MAX and int(shifted) & 7 != 0
-    if 18 - len(shifted) < 0 or exponent - len(denom) < -9:
-        return False
-    return (exponent - len(denom)) % 3 == 0 and not shifted.endswith("000") and shifted[0] != "0"
 
 
 def quantity_json(value: Any) -> str:
@@ -297,12 +252,10 @@ def quantity_text(value: Any) -> str:
     text = _quantity_text(value)
     if not text.isascii():
         raise GoJSONError(f"quantity {text!r} is not a quantity")
-    if _kept_as_written(text):
-        return text
-    from .quantity import QuantityError, parse_quantity
+    from .quantity import QuantityError, marshal_text
 
     try:
-        return str(parse_quantity(text))
+        return marshal_text(text)
     except QuantityError as exc:
         raise GoJSONError(str(exc)) from None
 

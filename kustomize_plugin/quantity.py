@@ -233,9 +233,51 @@ def parse_quantity(value: str | int | float) -> Quantity:  # noqa: PYI041 - ints
     return _parse(text)
 
 
-def _parse(text: str) -> Quantity:
+def marshal_text(text: str) -> str:
+    """The text Quantity.MarshalJSON writes for ParseQuantity(text): the text as written when ParseQuantity
+    kept it, else the canonical form ("0.1" becomes "100m", "1024Mi" becomes "1Gi").
+
+    ParseQuantity keeps the input string only on its int64 fast path (k8s.io/apimachinery/pkg/api/resource,
+    quantity.go), where it judges the text already canonical by a few cheap tests that also pass some
+    non-canonical spellings ("+1", "01", "1.500", "1E3" are written back as is).
+    Raises QuantityError, and nothing else, for anything that is not a quantity.
+    """
+    if text == "0":
+        return text
     negative, whole, fraction, suffix = _split(text)
     base, exponent, fmt = _interpret(suffix)
+    num = whole.lstrip("0") or "0"
+    shifted = num + fraction
+    if base == 2:
+        # The fast path takes no binary fraction, and needs precision = 15 - len(num) - exponent*3/10 - 1 not
+        # to be negative (which also keeps int(shifted) small).
+        kept = (
+            not fraction
+            and 15 - len(num) - exponent * 3 // 10 - 1 >= 0
+            and int(shifted) << exponent <= _BINARY_CAP
+            and int(shifted) & 7 != 0
+        )
+    else:
+        scale = exponent - len(fraction)
+        kept = (
+            len(shifted) <= 18
+            and scale >= -9
+            and scale % 3 == 0
+            and not shifted.endswith("000")
+            and shifted[0] != "0"
+        )
+    if kept:
+        return text
+    return str(_amount(negative, whole, fraction, base, exponent, fmt))
+
+
+def _parse(text: str) -> Quantity:
+    negative, whole, fraction, suffix = _split(text)
+    return _amount(negative, whole, fraction, *_interpret(suffix))
+
+
+def _amount(negative: bool, whole: str, fraction: str, base: int, exponent: int, fmt: str) -> Quantity:
+    """The quantity of a split text and its interpreted suffix (base, exponent, format)."""
     coefficient = (whole + fraction).lstrip("0")
     if not coefficient:
         return _from_nanos(0, fmt)

@@ -18,6 +18,7 @@ from kustomize_plugin.quantity import (
     DECIMAL_SI,
     Quantity,
     QuantityError,
+    marshal_text,
     parse_quantity,
 )
 
@@ -314,3 +315,39 @@ def test_long_inputs_stay_exact() -> None:
     assert str(parse_quantity("1e" + "0" * 10_000 + "5")) == "100e3"
     assert str(parse_quantity("0." + "0" * 100_000 + "1")) == "1n"
     assert str(parse_quantity("1." + "0" * 100_000 + "1")) == "1000000001n"
+
+
+# input, what MarshalJSON writes: ParseQuantity keeps the text only on its int64 fast path, and only when its
+# cheap canonical tests pass (which some non-canonical spellings do); otherwise the canonical String().
+MARSHAL: list[tuple[str, str]] = [
+    ("0", "0"),
+    ("+1", "+1"),  # kept: the tests do not look at the sign
+    ("01", "01"),  # kept: leading zeros are dropped before the tests
+    ("1.500", "1.500"),  # kept: scale -3, and "1500" does not end in "000"
+    ("1E3", "1E3"),
+    ("7Ki", "7Ki"),
+    ("1000", "1k"),  # ends in "000"
+    ("0.1", "100m"),  # scale -1 is not a multiple of 3
+    ("8Ki", "8Ki"),  # 8 & 7 == 0 leaves the fast path's text, and the canonical form is the same
+    ("1024Mi", "1Gi"),
+    ("0.5Gi", "512Mi"),  # a binary fraction never takes the fast path
+    ("1234567890123456789", "1234567890123456789"),  # 19 digits: past the fast path, and canonical anyway
+    ("12Ei", "9223372036854775807"),  # past int64: capped
+    ("3e-10", "1e-9"),  # finer than 1n: rounded up
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), MARSHAL, ids=[c[0] for c in MARSHAL])
+def test_marshal_text(text: str, expected: str) -> None:
+    assert marshal_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [c for c in ERRORS if isinstance(c[0], str)],
+    ids=[_label(c[0]) for c in ERRORS if isinstance(c[0], str)],
+)
+def test_marshal_text_errors_are_parse_errors(value: str, fragment: str) -> None:
+    with pytest.raises(QuantityError) as raised:
+        marshal_text(value)
+    assert fragment in str(raised.value)
