@@ -10,7 +10,7 @@ go.yaml.in/yaml v2.4.2 and v3.0.4) and Go's `strconv.ParseInt`, `strconv.ParseFl
 docs/output-format.md explains the rules. The writer quotes every string either reader would not keep.
 
 Nothing here is compiled or built at import: the writer asks once per distinct string, and almost every
-string is settled by its first character.
+string is settled by a word lookup and its first character.
 """
 
 from __future__ import annotations
@@ -34,8 +34,7 @@ _V2_WORDS = {
     **dict.fromkeys(("y", "Y", "yes", "Yes", "YES", "on", "On", "ON"), BOOL),
     **dict.fromkeys(("n", "N", "no", "No", "NO", "off", "Off", "OFF"), BOOL),
 }
-# resolve.go `resolveTable`: the first byte decides whether a scalar can be anything but a string at all.
-_WORD_START = frozenset("yYnNtTfFoO~<")  # `<` only for the merge key
+# resolve.go `resolveTable`: only these first bytes can start a number.
 _NUMBER_START = frozenset("+-0123456789.")
 _DIGITS = "0123456789"
 _BINARY = "01"
@@ -50,15 +49,10 @@ _EXACT_FLOAT_LENGTH = 400
 def is_non_string(text: str) -> bool:
     """Whether go-yaml v2 or v3 would read the plain scalar `text` as anything but this same string.
 
-    The writer's question, answered without building the per-reader verdicts for the common cases.
+    The writer's question: v2's fixed words are v3's plus the YAML 1.1 booleans, and v3 reads a number
+    wherever v2 does (the same code, plus `0o` and timestamps), so v2's words and v3's numbers cover both.
     """
-    first = text[:1]
-    if first in _NUMBER_START:
-        # For these v3 reads a number wherever v2 does (the same code, plus `0o` and timestamps).
-        return text in _COMMON_WORDS or _number_kind(text, v3=True) != STR
-    if first in _WORD_START:
-        return text in _V2_WORDS
-    return not text
+    return text in _V2_WORDS or (text[:1] in _NUMBER_START and _number_kind(text, v3=True) != STR)
 
 
 def v2_kind(text: str) -> str:
@@ -67,18 +61,19 @@ def v2_kind(text: str) -> str:
     go-yaml v2 tags timestamps but hands them to an interface as the original string (decode.go), so they
     stay strings here.
     """
-    found = _V2_WORDS.get(text)
-    if found is not None:
-        return found
-    return _number_kind(text, v3=False) if text[:1] in _NUMBER_START else STR
+    return _kind(text, _V2_WORDS, v3=False)
 
 
 def v3_kind(text: str) -> str:
     """What go-yaml v3 (kyaml: kustomize, kpt) reads a plain scalar as, into a Go interface."""
-    found = _V3_WORDS.get(text)
+    return _kind(text, _V3_WORDS, v3=True)
+
+
+def _kind(text: str, words: dict[str, str], *, v3: bool) -> str:
+    found = words.get(text)
     if found is not None:
         return found
-    return _number_kind(text, v3=True) if text[:1] in _NUMBER_START else STR
+    return _number_kind(text, v3=v3) if text[:1] in _NUMBER_START else STR
 
 
 def _number_kind(text: str, *, v3: bool) -> str:
