@@ -19,10 +19,13 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from kustomize_plugin import gojson, yamlload
+from kustomize_plugin import gojson, pipeline, yamlload
+from kustomize_plugin.config import RenderConfig
+from kustomize_plugin.index import Item
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -1145,6 +1148,55 @@ def test_a_lone_surrogate_is_an_error() -> None:
     }
     with pytest.raises(gojson.GoJSONError, match="surrogate"):
         gojson.service_version(spec, {"deploymentServiceName": "svc"})
+
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+@pytest.mark.parametrize(
+    ("case", "where", "value", "field", "problem"),
+    [
+        (
+            "service-interface-ports-ipam",
+            "switch",
+            "p\ud800",
+            "spec.serviceChains.switches",
+            "a string holds a lone surrogate, which is not UTF-8 text",
+        ),
+        (
+            "old-shape",
+            "switch",
+            "p\ud800",
+            "spec.serviceChains",
+            "a string holds a lone surrogate, which is not UTF-8 text",
+        ),
+        (
+            "service-interface-ports-ipam",
+            "values",
+            float("nan"),
+            "spec.serviceConfiguration.helmChart.values.x[0]",
+            "nan is not a JSON number (the API server refuses it)",
+        ),
+    ],
+    ids=["chain-whole", "chain-whole-old-shape", "service-values"],
+)
+def test_a_value_dpf_cannot_read_is_reported_on_its_field(
+    case: str, where: str, value: Any, field: str, problem: str
+) -> None:
+    """The error's path under the field the document is. A lone surrogate fails only when the whole document
+    is hashed, so it has no path of its own: the field is the document's (never "spec.serviceChains.")."""
+    objs = yamlload.load_documents((GOLDEN / case / "input.yaml").read_text(encoding="utf-8"))
+    if where == "switch":
+        (deployment,) = (o for o in objs if o["kind"] == "DPUDeployment")
+        chains = deployment["spec"]["serviceChains"]
+        switches = chains if isinstance(chains, list) else chains["switches"]
+        switches[0]["ports"].append({"serviceInterface": {"matchLabels": {"uplink": value}}})
+    else:
+        (configuration, *_) = (o for o in objs if o["kind"] == "DPUServiceConfiguration")
+        configuration["spec"]["serviceConfiguration"] = {"helmChart": {"values": {"x": [value]}}}
+    rendering = pipeline.render([Item(o, i) for i, o in enumerate(objs)], RenderConfig(), mode=pipeline.FINAL)
+    errors = [(r.message, r.field) for r in rendering.results if r.severity == "error"]
+    assert errors == [(f"DPF's controller cannot read this value: {problem}", field)]
 
 
 def test_inputs_are_not_changed() -> None:

@@ -314,11 +314,8 @@ def _encoded(service: ServiceRevision, values: Any, out: list[Result]) -> tuple[
         try:
             documents.append(encode(spec))
         except gojson.GoJSONError as exc:
-            field = (
-                f"spec{exc.path}" if exc.path.startswith("[") else f"spec.{exc.path}" if exc.path else "spec"
-            )
             message = f"DPF's controller cannot read this value: {exc.message}"
-            out.append(R.error(message, source.ref, field, condition=R.SERVICES_RECONCILED))
+            out.append(R.error(message, source.ref, exc.within("spec").path, condition=R.SERVICES_RECONCILED))
     return (documents[0], documents[1]) if len(documents) == 2 else None
 
 
@@ -394,9 +391,8 @@ def derive_chain(
     try:
         digest = gojson.chain_version(d.switches or [], service_ids, deployment=d.name)
     except gojson.GoJSONError as exc:
-        where = f"{base}{exc.path}" if exc.path.startswith("[") else f"{base}.{exc.path}"
         message = f"DPF's controller cannot read this value: {exc.message}"
-        return None, [R.error(message, d.source.ref, where, condition=R.CHAINS_RECONCILED)]
+        return None, [R.error(message, d.source.ref, exc.within(base).path, condition=R.CHAINS_RECONCILED)]
     return ChainRevision(rendered, digest, d.chain_apply_node_effect), []
 
 
