@@ -620,8 +620,9 @@ _SWITCHES = _Slice(_SWITCH)
 # The digests
 
 
-def _short(*documents: str) -> str:
-    """digest.Short(digest.FromObjects(...), 10) over documents already encoded."""
+def digest_of(*documents: str) -> str:
+    """DPF's digest of objects already encoded, one JSON document each:
+    digest.Short(digest.FromObjects(...), 10)."""
     h = sha256()
     for document in documents:
         try:
@@ -631,11 +632,6 @@ def _short(*documents: str) -> str:
         h.update(b"\n")
     hex_digest: str = h.hexdigest()
     return hex_digest[:DIGEST_LENGTH]
-
-
-def digest_of(*documents: str) -> str:
-    """DPF's digest of objects already encoded (one JSON document each)."""
-    return _short(*documents)
 
 
 def configuration_spec_json(spec: Mapping[str, Any]) -> str:
@@ -654,7 +650,7 @@ def service_version(config_spec: Mapping[str, Any], template_spec: Mapping[str, 
 
     `config_spec` must carry its helm values as templated (dependsOn), the template's as written.
     """
-    return _short(configuration_spec_json(config_spec), template_spec_json(template_spec))
+    return digest_of(configuration_spec_json(config_spec), template_spec_json(template_spec))
 
 
 def _referenced_services(switches: Sequence[Mapping[str, Any]]) -> list[str]:
@@ -712,7 +708,7 @@ def chain_version(
             service_ids[name] == f"dpudeployment_{deployment}_{name}" for name in referenced
         ):
             service_ids = None
-    return _short(switches_json(switches, service_ids))
+    return digest_of(switches_json(switches, service_ids))
 
 
 def namespaced_name_json(namespace: str, name: str) -> str:
@@ -723,4 +719,4 @@ def namespaced_name_json(namespace: str, name: str) -> str:
 def in_cluster_label_hash(namespace: str, name: str, service: str) -> str:
     """The hash in DPF's in-cluster node label key (getInClusterDPUServiceVersionLabelKey):
     `digest.FromObjects(types.NamespacedName{Namespace, Name}, service)`."""
-    return _short(namespaced_name_json(namespace, name), go_string(service))
+    return digest_of(namespaced_name_json(namespace, name), go_string(service))
