@@ -653,16 +653,6 @@ def service_version(config_spec: Mapping[str, Any], template_spec: Mapping[str, 
     return digest_of(configuration_spec_json(config_spec), template_spec_json(template_spec))
 
 
-def _referenced_services(switches: Sequence[Mapping[str, Any]]) -> list[str]:
-    names = []
-    for switch in switches:
-        for port in switch.get("ports") or ():
-            service = port.get("service") if type(port) is dict else None
-            if type(service) is dict and type(service.get("name")) is str:
-                names.append(service["name"])
-    return names
-
-
 def switches_json(switches: Sequence[Mapping[str, Any]], service_ids: Mapping[str, str] | None = None) -> str:
     """DPUDeployment switches as DPF encodes them, each `service.name` replaced by `service_ids[name]`
     (withResolvedSwitchesServiceIDs; names without an entry stay as written)."""
@@ -697,17 +687,19 @@ def chain_version(
     """DPF's chain digest (calculateDPUServiceChainVersionDigest, dpudeployment_controller_dpuservicechain.go):
     the annotation `svc.dpu.nvidia.com/dpuservicechain-version`.
 
-    `switches` as written (serviceMTU is defaulted here); `service_ids` maps the service keys the ports name
-    to their DPUServices' serviceIDs. With `deployment`, DPF's exception for clusters upgraded from serviceIDs
-    of the form `dpudeployment_<deployment>_<service>` applies: when every referenced serviceID has that form,
-    the switches are hashed with their names as written.
+    `switches` as written (serviceMTU is defaulted here); `service_ids` maps the service keys the ports name,
+    and no others, to their DPUServices' serviceIDs (resolveSwitchesServiceIDs). With `deployment`, DPF's
+    exception for clusters upgraded from serviceIDs of the form `dpudeployment_<deployment>_<service>`
+    applies: when every serviceID has that form, the switches are hashed with their names as written.
     """
-    if service_ids and deployment is not None:
-        referenced = [name for name in _referenced_services(switches) if name in service_ids]
-        if referenced and all(
-            service_ids[name] == f"dpudeployment_{deployment}_{name}" for name in referenced
-        ):
-            service_ids = None
+    if (
+        service_ids
+        and deployment is not None
+        and all(
+            service_id == f"dpudeployment_{deployment}_{name}" for name, service_id in service_ids.items()
+        )
+    ):
+        service_ids = None
     return digest_of(switches_json(switches, service_ids))
 
 

@@ -59,10 +59,13 @@ class ServiceRevision:
 
 
 class ChainRevision:
-    __slots__ = ("decision", "digest", "disruptive", "name", "rollout", "switches", "version")
+    __slots__ = ("decision", "digest", "disruptive", "name", "rollout", "services", "switches", "version")
 
-    def __init__(self, switches: list[dict[str, Any]], digest: str, disruptive: bool) -> None:
+    def __init__(
+        self, switches: list[dict[str, Any]], services: list[str], digest: str, disruptive: bool
+    ) -> None:
         self.switches = switches  # DPUServiceChain switches: service ports already turned into selectors
+        self.services = services  # the service keys the ports select, each once, in order of first use
         self.digest = digest
         self.version = digest
         self.disruptive = disruptive  # the chain's own upgrade policy
@@ -221,7 +224,7 @@ def decide_chain(
     """DPF's reconcileDPUServiceChain: the same three cases as a service, where the chain is disruptive when its
     own policy says so or a service it selects gets a new disruptive revision (`hasDisruptiveServices`)."""
     d = revision.deployment
-    referenced = [services[name] for name in _chain_services(d)]
+    referenced = [services[name] for name in chain.services]
     services_roll_out = any(s.decision == NEW and s.rollout for s in referenced)
     if entry is not None and entry.digest == chain.digest:
         chain.decision, chain.name, chain.version, chain.rollout = (
@@ -242,17 +245,6 @@ def decide_chain(
         chain.digest if chain.disruptive else ",".join(sorted({s.name for s in referenced if s.disruptive}))
     )
     chain.name = naming.chain_name(d.namespace, d.name, part)
-
-
-def _chain_services(d: Deployment) -> list[str]:
-    """The service keys the chain's ports select, each once, in order of first use."""
-    names: dict[str, None] = {}
-    for switch in d.switches or []:
-        for port in switch["ports"]:
-            ref = port.get("service")
-            if ref is not None:
-                names.setdefault(ref["name"], None)
-    return list(names)
 
 
 def record_lock(revision: DeploymentRevision) -> None:
@@ -367,6 +359,7 @@ def derive_chain(
         if not isinstance(d.source.obj["spec"].get("serviceChains"), list)
         else "spec.serviceChains"
     )
+    referenced: dict[str, None] = {}
     for switch in d.switches or []:
         rendered_ports: list[dict[str, Any]] = []
         for port in switch["ports"]:
@@ -377,6 +370,7 @@ def derive_chain(
             # any revision is derived: a DPUDeployment with a bad port never gets here.
             ref = port["service"]
             service = services[ref["name"]]
+            referenced.setdefault(ref["name"], None)
             selector: dict[str, Any] = {
                 "matchLabels": {
                     naming.SERVICE_ID_LABEL: service.service_id,
@@ -387,13 +381,13 @@ def derive_chain(
                 selector["ipam"] = ref["ipam"]
             rendered_ports.append({"serviceInterface": selector})
         rendered.append({"ports": rendered_ports, "serviceMTU": switch["serviceMTU"]})
-    service_ids = {key: service.service_id for key, service in services.items()}
+    service_ids = {key: services[key].service_id for key in referenced}
     try:
         digest = gojson.chain_version(d.switches or [], service_ids, deployment=d.name)
     except gojson.GoJSONError as exc:
         message = f"DPF's controller cannot read this value: {exc.message}"
         return None, [R.error(message, d.source.ref, exc.within(base).path, condition=R.CHAINS_RECONCILED)]
-    return ChainRevision(rendered, digest, d.chain_apply_node_effect), []
+    return ChainRevision(rendered, list(referenced), digest, d.chain_apply_node_effect), []
 
 
 def _name_problems(revision: DeploymentRevision) -> list[str]:
