@@ -18,8 +18,6 @@ named once), values unedited.
 from __future__ import annotations
 
 import hashlib
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -27,6 +25,8 @@ import pytest
 from kustomize_plugin import gojson, pipeline, yamlload
 from kustomize_plugin.config import RenderConfig
 from kustomize_plugin.index import Item
+
+from .imports import modules_imported_by
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -1000,13 +1000,7 @@ def test_inputs_are_not_changed() -> None:
 
 
 def test_import_stays_light() -> None:
-    code = (
-        "import sys; before = set(sys.modules); import kustomize_plugin.gojson; "
-        "print(' '.join(sorted(set(sys.modules) - before)))"
-    )
-    loaded = subprocess.run(
-        [sys.executable, "-c", code], check=True, capture_output=True, text=True
-    ).stdout.split()
+    loaded = modules_imported_by("import kustomize_plugin.gojson")
     assert "kustomize_plugin.gojson" in loaded
     for heavy in ("json", "hashlib", "re", "decimal", "struct", "typing", "kustomize_plugin.quantity"):
         assert heavy not in loaded

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import random
-import subprocess
-import sys
 
 import pytest
 
 from kustomize_plugin import gotemplate
 from kustomize_plugin.gotemplate import TemplateError, has_actions, parse_delimiters, render
+
+from .imports import modules_imported_by
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -421,13 +421,7 @@ def test_only_template_errors_escape_on_random_input() -> None:
 
 
 def test_import_stays_light() -> None:
-    code = (
-        "import sys; before = set(sys.modules); import kustomize_plugin.gotemplate; "
-        "print(' '.join(sorted(set(sys.modules) - before)))"
-    )
-    loaded = subprocess.run(
-        [sys.executable, "-c", code], check=True, capture_output=True, text=True
-    ).stdout.split()
+    loaded = modules_imported_by("import kustomize_plugin.gotemplate")
     assert "typing" not in loaded
     assert "dataclasses" not in loaded
     assert gotemplate.__name__ in loaded
