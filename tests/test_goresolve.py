@@ -22,11 +22,7 @@ from kustomize_plugin.read import read_paths
 
 from .conftest import run_dpf_render
 from .go_scalars import DIGEST, READERS, REPORTED, TABLE, example_with_rate
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
-
+from .yaml_data import reference_load
 
 # --- the model against what the real readers did ---------------------------------------------------------
 
@@ -102,11 +98,6 @@ def test_model_edge_cases(text: str, kinds: tuple[str, str]) -> None:
 NON_STRINGS = tuple(t for t in (*TABLE, *MODEL_EDGES) if t and goresolve.is_non_string(t))
 
 
-def _reference_load(text: str) -> Any:
-    (doc,) = yaml.load_all(text, Loader=yaml.CSafeLoader)
-    return doc
-
-
 def test_the_table_covers_the_reported_strings_and_every_kind() -> None:
     assert set(REPORTED) <= set(NON_STRINGS)
     kinds = {goresolve.v2_kind(t) for t in TABLE} | {goresolve.v3_kind(t) for t in TABLE}
@@ -122,7 +113,7 @@ def test_every_go_non_string_is_written_quoted(text: str, writer: str) -> None:
     written = dump(doc)
     quoted = "'" + text + "'"
     assert written == f"value: {quoted}\n{quoted}: key\nlist:\n- {quoted}\n"
-    assert _reference_load(written) == doc
+    assert reference_load(written) == [doc]
     assert yamlload.load_documents(written) == [doc]
 
 
@@ -184,7 +175,7 @@ def test_no_plain_scalar_is_read_differently_by_go(text: str) -> None:
     for plain in _plain_scalars(written):
         assert not goresolve.is_non_string(plain), f"{plain!r} written plain in:\n{written}"
     assert yamlload.load_documents(written) == [doc]
-    assert _reference_load(written) == doc
+    assert reference_load(written) == [doc]
 
 
 @pytest.mark.slow  # many generated scalars
