@@ -144,15 +144,7 @@ def derive_revision(
         if depends and config_values is not None:
             data = {"Services": {dep: service_params(by_key[dep].name, ns) for dep in depends}}
             config_values, problems = render_values(service.configuration, config_values, data)
-            for field, message in problems:
-                out.append(
-                    R.error(
-                        f"failed to template DPUService {key}: failed to template service configuration: {message}",
-                        service.configuration.source.ref,
-                        field,
-                        condition=R.SERVICES_RECONCILED,
-                    )
-                )
+            out.extend(template_errors(key, service.configuration, problems))
             if problems:
                 continue
         service.values = coalesce(config_values, service.template.values)
@@ -311,6 +303,19 @@ def _encoded(service: ServiceRevision, values: Any, out: list[Result]) -> tuple[
     return (documents[0], documents[1]) if len(documents) == 2 else None
 
 
+def template_errors(key: str, configuration: Configuration, problems: list[tuple[str, str]]) -> list[Result]:
+    """DPF's error for each (field, message) `render_values` found in service `key`'s values."""
+    return [
+        R.error(
+            f"failed to template DPUService {key}: failed to template service configuration: {message}",
+            configuration.source.ref,
+            field,
+            condition=R.SERVICES_RECONCILED,
+        )
+        for field, message in problems
+    ]
+
+
 def render_values(
     configuration: Configuration, values: Any, data: dict[str, Any]
 ) -> tuple[Any, list[tuple[str, str]]]:
@@ -354,11 +359,7 @@ def derive_chain(
     d: Deployment, services: dict[str, ServiceRevision]
 ) -> tuple[ChainRevision | None, list[Result]]:
     rendered: list[dict[str, Any]] = []
-    base = (
-        "spec.serviceChains.switches"
-        if not isinstance(d.source.obj["spec"].get("serviceChains"), list)
-        else "spec.serviceChains"
-    )
+    base = d.switches_field
     referenced: dict[str, None] = {}
     for switch in d.switches or []:
         rendered_ports: list[dict[str, Any]] = []

@@ -9,12 +9,11 @@ the expansion.
 
 from __future__ import annotations
 
-from .. import results as R
-from ..expand.revisions import render_values, service_params
+from ..expand.revisions import render_values, service_params, template_errors
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from ..model import Configuration, Deployment
+    from ..model import Deployment
     from ..results import Result
     from .prerequisites import Found
 
@@ -30,16 +29,3 @@ def check_templates(d: Deployment, found: Found) -> list[Result]:
         _, problems = render_values(configuration, configuration.values, data)
         out.extend(template_errors(key, configuration, problems))
     return out
-
-
-def template_errors(key: str, configuration: Configuration, problems: list[tuple[str, str]]) -> list[Result]:
-    """DPF's error for each (field, message) `render_values` found in service `key`'s values."""
-    return [
-        R.error(
-            f"failed to template DPUService {key}: failed to template service configuration: {message}",
-            configuration.source.ref,
-            field,
-            condition=R.SERVICES_RECONCILED,
-        )
-        for field, message in problems
-    ]
