@@ -478,7 +478,7 @@ class _Rendered:
 
 def _render_with(items: list[Item], lock: DeploymentLock, config: RenderConfig, owner: str) -> _Rendered:
     """The DPUDeployment `owner` rendered with `lock` among the inputs."""
-    rendering = pipeline.render(pipeline.with_locks(items, [lock]), config, mode=pipeline.FINAL)
+    rendering = pipeline.render(pipeline.with_locks(items, [lock], config), config, mode=pipeline.FINAL)
     revision = next(r for r in rendering.revisions if r.owner == owner)
     children = [d for d in rendering.objects() if _labels(d).get(naming.OWNER_LABEL) == owner]
     return _Rendered(revision, children)

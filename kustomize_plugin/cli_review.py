@@ -193,7 +193,7 @@ def plan(
         raise SystemExit(R.EXIT_INPUT_ERROR)
     # HEAD as DPF's controller would render it with BASE live: BASE's revisions as the current ones.
     as_dpf = pipeline.render(
-        pipeline.with_locks(head_side.items, [r.lock for r in base_side.revisions]),
+        pipeline.with_locks(head_side.items, [r.lock for r in base_side.revisions], config),
         config,
         mode=pipeline.FINAL,
         progress=relabel(progress, "head, as DPF sees it: "),

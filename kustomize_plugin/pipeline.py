@@ -214,21 +214,20 @@ def _render(items: list[Item], config: RenderConfig, mode: str, progress: Progre
     return out
 
 
-def with_locks(items: list[Item], locks: list[DeploymentLock]) -> list[Item]:
+def with_locks(items: list[Item], locks: list[DeploymentLock], config: RenderConfig) -> list[Item]:
     """The items with `locks` in place of any lock they hold for the same DPUDeployments: the inputs as DPF's
-    controller would see them with those revisions live."""
+    controller would see them with those revisions live. A lock is keyed as the index keys it, a missing
+    namespace taking the configured default."""
     replaced = {(lock.namespace, lock.name) for lock in locks}
-    kept = [
-        item
-        for item in items
-        if kind_of(item.obj) != (LOCK_API_VERSION, LOCK_KIND) or _lock_key(item.obj) not in replaced
-    ]
+
+    def is_replaced(item: Item) -> bool:
+        if kind_of(item.obj) != (LOCK_API_VERSION, LOCK_KIND):
+            return False
+        ref = item.ref(config.namespace)
+        return (ref.namespace, ref.name) in replaced
+
+    kept = [item for item in items if not is_replaced(item)]
     return kept + [Item(lock.to_object(), len(kept) + i) for i, lock in enumerate(locks)]
-
-
-def _lock_key(obj: dict[str, Any]) -> tuple[str, str]:
-    meta = obj.get("metadata") or {}
-    return (str(meta.get("namespace") or ""), str(meta.get("name") or ""))
 
 
 def stale_lock(revision: DeploymentRevision) -> Result:

@@ -201,3 +201,22 @@ def test_colliding_generated_names_are_an_error_that_a_lock_resolves(tmp_path: P
     assert done.returncode == 0, done.stderr
     services = sorted(d["metadata"]["name"] for d in objects(done.stdout) if d["kind"] == "DPUService")
     assert services == ["proxy-5kkmm", "proxy-9zzzz"]
+
+
+def test_plan_takes_base_s_revisions_in_place_of_a_head_lock_without_namespace(tmp_path: Path) -> None:
+    # Every input without a namespace, the default given by --namespace: HEAD's lock pins another name, which
+    # DPF would not know of; as DPF sees it, BASE's revision stays current (the lock is keyed as the index
+    # keys it, with the default namespace).
+    text = (COLLIDING + "---" + deployment_text("d1")).replace(", namespace: ns", "")
+    base, head = tmp_path / "base", tmp_path / "head"
+    for folder in (base, head):
+        folder.mkdir()
+        (folder / "inputs.yaml").write_text(text)
+    (lock,) = objects(run_dpf_render("lock", str(head), "--namespace", "ns").stdout)
+    base_name = lock["spec"]["services"]["proxy"]["name"]
+    lock["spec"]["services"]["proxy"]["name"] = "proxy-headx"
+    del lock["metadata"]["namespace"]
+    (head / "dpf-render.lock.yaml").write_text(yamldump.dump_document(lock))
+    done = run_dpf_render("plan", str(base), str(head), "--namespace", "ns")
+    assert done.returncode == 0, done.stderr
+    assert f"DPF would keep DPUService {base_name} and update it in place" in done.stdout.decode()

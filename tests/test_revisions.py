@@ -426,9 +426,10 @@ def test_plan_names_the_node_effect_and_what_dpf_would_do(row: Row) -> None:
     before, after = head_of(row)
     base_render, head_render = render(before), render(after)
     items = [Item(o, i) for i, o in enumerate(copy.deepcopy(after))]
+    config = RenderConfig()
     dpf_render = pipeline.render(
-        pipeline.with_locks(items, [r.lock for r in base_render.revisions]),
-        RenderConfig(),
+        pipeline.with_locks(items, [r.lock for r in base_render.revisions], config),
+        config,
         mode=pipeline.FINAL,
     )
     plan = plan_renders(
