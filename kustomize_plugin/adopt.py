@@ -13,6 +13,9 @@ from __future__ import annotations
 
 from . import naming, pipeline
 from . import results as R
+from .index import kind_of
+from .lock import API_VERSION as LOCK_API_VERSION
+from .lock import KIND as LOCK_KIND
 from .lock import ChainEntry, DeploymentLock, ServiceEntry
 from .results import ResourceRef
 
@@ -215,11 +218,7 @@ class Adoption:
 
 def without_locks(items: list[Item]) -> list[Item]:
     """The inputs without their revision locks: adoption writes the locks anew, from the live objects."""
-    return [
-        i
-        for i in items
-        if (i.obj.get("apiVersion"), i.obj.get("kind")) != ("dpf-render.io/v1alpha1", "DPUDeploymentLock")
-    ]
+    return [i for i in items if kind_of(i.obj) != (LOCK_API_VERSION, LOCK_KIND)]
 
 
 def adopt(items: list[Item], first: Rendering, live_objects: list[Any], config: RenderConfig) -> Adoption:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from . import model
 from . import results as R
+from .lock import KIND as LOCK_KIND
 from .lock import DeploymentLock, read_lock
 from .results import ResourceRef
 
@@ -157,7 +158,7 @@ def read_views(index: Inputs, verdicts: Sequence[tuple[bool, bool]]) -> None:
             index.templates[(ref.namespace, ref.name)] = model.read_template(source)
         elif kind == model.CONFIGURATION:
             index.configurations[(ref.namespace, ref.name)] = model.read_configuration(source)
-        elif kind == model.LOCK:
+        elif kind == LOCK_KIND:
             index.locks[(ref.namespace, ref.name)] = (item, read_lock(item.obj, ref))
         elif kind in (model.BFB, model.BLUEFIELD_SOFTWARE):
             index.bfbs[(kind, ref.namespace, ref.name)] = model.Bfb(source)

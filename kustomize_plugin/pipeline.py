@@ -24,6 +24,7 @@ from .expand.revisions import derive_revision
 from .index import Item, index_inputs, kind_of, read_views
 from .lock import API_VERSION as LOCK_API_VERSION
 from .lock import KIND as LOCK_KIND
+from .lock import LOCAL_CONFIG as LOCAL_CONFIG  # noqa: PLC0414 - re-exported: tests read it here
 from .lock import lock_changes
 from .model import DEPLOYMENT
 from .validate.chains import check_chain_ports
@@ -53,7 +54,6 @@ if TYPE_CHECKING:
 FINAL = "final"  # manifests to apply: consumed inputs dropped (docs/output-format.md)
 KRM = "krm"  # kustomize/kpt: consumed inputs kept, marked local-config
 
-LOCAL_CONFIG = "config.kubernetes.io/local-config"
 CHILD_KINDS = frozenset(emit.KIND_ORDER)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from kustomize_plugin import naming, pipeline, yamldump, yamlload
+from kustomize_plugin import lock, naming, yamldump, yamlload
 
 from .conftest import EXAMPLE_INPUT_FILES, HANG_GUARD, PRODUCER_CONSUMER, REPO, dpf_render_bin, tool_env
 
@@ -22,7 +22,7 @@ SOURCE_EXAMPLE = PRODUCER_CONSUMER
 INPUT_FILES = EXAMPLE_INPUT_FILES
 CONSUMED_KINDS = ("DPUDeployment", "DPUServiceTemplate", "DPUServiceConfiguration")
 OWNER_LABEL = naming.OWNER_LABEL
-LOCAL_CONFIG = pipeline.LOCAL_CONFIG
+LOCAL_CONFIG = lock.LOCAL_CONFIG
 PLUGIN = Path("dpf-render.io", "v1alpha1", "dpudeploymentrender", "DPUDeploymentRender")
 BIN = dpf_render_bin()
 CONFIG = """\
