@@ -19,7 +19,7 @@ from .cli_options import CONTEXT, build_config, input_cap, render_options, repor
 from .config import replace
 from .output import execute_paths
 from .pipeline import FINAL, execute
-from .read import read_paths
+from .read import STDIN, read_paths
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -96,6 +96,8 @@ def adopt(live: tuple[str, ...], inputs: tuple[str, ...], output_file: str | Non
     from .adopt import adopt as adopt_live
     from .adopt import without_locks
 
+    if STDIN in live and STDIN in inputs:
+        raise click.UsageError("only one of LIVE and --inputs can be - (stdin)")
     config = build_config(**options)
     max_bytes = input_cap()
     live_objects: list[Any] = []

@@ -164,3 +164,12 @@ def test_adopt_reads_the_live_objects_from_stdin(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr.decode()
     (lock,) = objects(done.stdout)
     assert lock["spec"]["services"]["router"]["name"] == "router-7bx2k"
+
+
+def test_adopt_refuses_stdin_for_both_the_live_objects_and_the_inputs() -> None:
+    done = run_dpf_render(
+        "adopt", "-", "--inputs", "-", stdin=(CASES / "steady-state" / "live.yaml").read_bytes()
+    )
+    assert done.returncode == 2, done.stderr.decode()
+    assert "only one of LIVE and --inputs can be - (stdin)" in done.stderr.decode()
+    assert done.stdout == b""
