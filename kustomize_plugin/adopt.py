@@ -13,10 +13,16 @@ from __future__ import annotations
 
 from . import naming, pipeline
 from . import results as R
+from .emit import CHILD_KINDS
+from .expand.chain import KIND as CHAIN
+from .expand.dpuservice import KIND as DPUSERVICE
+from .expand.dpuset import KIND as DPUSET
+from .expand.interface import KIND as INTERFACE
 from .index import kind_of
 from .lock import API_VERSION as LOCK_API_VERSION
 from .lock import KIND as LOCK_KIND
 from .lock import ChainEntry, DeploymentLock, ServiceEntry
+from .model import DEPLOYMENT
 from .results import ResourceRef
 
 TYPE_CHECKING = False
@@ -30,9 +36,6 @@ if TYPE_CHECKING:
     from .pipeline import Rendering
     from .results import Result
 
-DEPLOYMENT = "DPUDeployment"
-DPUSET, DPUSERVICE, INTERFACE, CHAIN = "DPUSet", "DPUService", "DPUServiceInterface", "DPUServiceChain"
-CHILD_KINDS = (DPUSET, DPUSERVICE, INTERFACE, CHAIN)
 # What the API server and controllers add to an object; none of it is intent.
 SERVER_METADATA = (
     "creationTimestamp",

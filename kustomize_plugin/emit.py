@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 KIND_ORDER = ("DPUSet", "DPUService", "DPUServiceInterface", "DPUServiceChain")
+CHILD_KINDS = frozenset(KIND_ORDER)
 _KIND_RANK = {kind: i for i, kind in enumerate(KIND_ORDER)}
 TOP_KEYS = ("apiVersion", "kind", "metadata", "spec")
 
@@ -55,10 +56,10 @@ def _sorted(value: Any) -> Any:
     return value
 
 
-def child_sort_key(obj: dict[str, Any]) -> tuple[int, str]:
+def _child_sort_key(obj: dict[str, Any]) -> tuple[int, str]:
     return (_KIND_RANK.get(obj["kind"], len(KIND_ORDER)), obj["metadata"]["name"])
 
 
 def order_raw(children: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One DPUDeployment's children in kind order, then by name, as built."""
-    return sorted(children, key=child_sort_key)
+    return sorted(children, key=_child_sort_key)

@@ -16,6 +16,7 @@ import gc
 
 from . import emit, naming
 from . import results as R
+from .emit import CHILD_KINDS as CHILD_KINDS  # noqa: PLC0414 - re-exported: tests read it here
 from .expand.chain import generate_chain
 from .expand.dpuservice import generate_dpuservice
 from .expand.dpuset import generate_dpuset
@@ -53,8 +54,6 @@ if TYPE_CHECKING:
 
 FINAL = "final"  # manifests to apply: consumed inputs dropped (docs/output-format.md)
 KRM = "krm"  # kustomize/kpt: consumed inputs kept, marked local-config
-
-CHILD_KINDS = frozenset(emit.KIND_ORDER)
 
 
 class Rendering:
