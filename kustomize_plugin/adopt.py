@@ -21,7 +21,7 @@ from .expand.interface import KIND as INTERFACE
 from .index import kind_of
 from .lock import API_VERSION as LOCK_API_VERSION
 from .lock import KIND as LOCK_KIND
-from .lock import ChainEntry, DeploymentLock, ServiceEntry
+from .lock import DeploymentLock, Entry
 from .model import DEPLOYMENT
 from .results import ResourceRef
 
@@ -411,7 +411,7 @@ def _report_dpusets(final: _Rendered, revision: DeploymentRevision, live: _Live,
             )
 
 
-def _service_entry(key: str, live_service: dict[str, Any], digest: str, live: _Live) -> ServiceEntry:
+def _service_entry(key: str, live_service: dict[str, Any], digest: str, live: _Live) -> Entry:
     version = _annotation(live_service, naming.SERVICE_VERSION_ANNOTATION) or digest
     interfaces: dict[str, str] = {}
     for (service, interface), objs in sorted(live.interfaces.items()):
@@ -420,7 +420,7 @@ def _service_entry(key: str, live_service: dict[str, Any], digest: str, live: _L
         same_revision = [o for o in objs if _annotation(o, naming.SERVICE_VERSION_ANNOTATION) == version]
         if same_revision:
             interfaces[interface] = _newest(same_revision)["metadata"]["name"]
-    return ServiceEntry(live_service["metadata"]["name"], digest, version=version, interfaces=interfaces)
+    return Entry(live_service["metadata"]["name"], digest, version=version, interfaces=interfaces)
 
 
 def _adopt_chain(
@@ -452,7 +452,7 @@ def _adopt_chain(
     changed = differences(_without_names(rendered.child(CHAIN, chain.name)), _without_names(live_chain))
     version = _annotation(live_chain, naming.CHAIN_VERSION_KEY) or chain.digest
     digest = chain.digest if not changed else version
-    lock.chain = ChainEntry(live_chain["metadata"]["name"], digest, version=version)
+    lock.chain = Entry(live_chain["metadata"]["name"], digest, version=version)
     if changed:
         out.append(
             R.warning(

@@ -23,8 +23,9 @@ KIND = "DPUDeploymentLock"
 LOCAL_CONFIG = "config.kubernetes.io/local-config"
 
 
-class ServiceEntry:
-    """The current revision of one service: its DPUService name, digests, and interface → DSI names."""
+class Entry:
+    """The current revision of one service or of the chain: its name, digests, and (a service's) interface →
+    DSI names."""
 
     __slots__ = ("digest", "interfaces", "name", "rollout", "version")
 
@@ -39,7 +40,7 @@ class ServiceEntry:
     ) -> None:
         self.name = name
         self.digest = digest  # dpf-render's digest of the content this revision was locked with
-        self.version = version or digest  # the dpuservice-version written (DPF's, for adopted revisions)
+        self.version = version or digest  # the version annotation written (DPF's, for adopted revisions)
         self.interfaces = dict(interfaces or {})
         self.rollout = rollout  # minted with the node effect by the change this lock records
 
@@ -54,24 +55,9 @@ class ServiceEntry:
         return out
 
 
-class ChainEntry:
-    """The current revision of the DPUServiceChain."""
-
-    __slots__ = ("digest", "name", "rollout", "version")
-
-    def __init__(self, name: str, digest: str, *, version: str | None = None, rollout: bool = False) -> None:
-        self.name = name
-        self.digest = digest
-        self.version = version or digest
-        self.rollout = rollout
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"name": self.name, "digest": self.digest}
-        if self.version != self.digest:
-            out["version"] = self.version
-        if self.rollout:
-            out["rollout"] = True
-        return out
+# The names expand/revisions.py imports.
+ServiceEntry = Entry
+ChainEntry = Entry
 
 
 class DeploymentLock:
@@ -83,8 +69,8 @@ class DeploymentLock:
         self,
         namespace: str,
         name: str,
-        services: dict[str, ServiceEntry] | None = None,
-        chain: ChainEntry | None = None,
+        services: dict[str, Entry] | None = None,
+        chain: Entry | None = None,
         *,
         source: Mapping[str, Any] | None = None,
         ref: ResourceRef | None = None,
@@ -133,55 +119,45 @@ class DeploymentLock:
 def read_lock(obj: Mapping[str, Any], ref: ResourceRef) -> DeploymentLock:
     """A lock from an object `validate/schema.py` has accepted (types and required fields already checked)."""
     spec = obj.get("spec") or {}
-    services: dict[str, ServiceEntry] = {}
-    for key, entry in (spec.get("services") or {}).items():
-        services[key] = ServiceEntry(
-            entry["name"],
-            entry["digest"],
-            version=entry.get("version"),
-            interfaces=entry.get("interfaces"),
-            rollout=bool(entry.get("rollout")),
-        )
+    services = {key: _read_entry(entry) for key, entry in (spec.get("services") or {}).items()}
     chain = spec.get("chain")
-    chain_entry = None
-    if chain is not None:
-        chain_entry = ChainEntry(
-            chain["name"], chain["digest"], version=chain.get("version"), rollout=bool(chain.get("rollout"))
-        )
+    chain_entry = _read_entry(chain) if chain is not None else None
     return DeploymentLock(ref.namespace, ref.name, services, chain_entry, source=obj, ref=ref)
+
+
+def _read_entry(entry: Mapping[str, Any]) -> Entry:
+    return Entry(
+        entry["name"],
+        entry["digest"],
+        version=entry.get("version"),
+        interfaces=entry.get("interfaces"),
+        rollout=bool(entry.get("rollout")),
+    )
 
 
 _DIGEST = {"type": "string", "pattern": "^[0-9a-f]{10}$"}
 _NAME = {"type": "string", "minLength": 1, "maxLength": naming.MAX_NAME_LENGTH}
+_ENTRY: dict[str, Any] = {
+    "type": "object",
+    "required": ["name", "digest"],
+    "properties": {"name": _NAME, "digest": _DIGEST, "version": _DIGEST, "rollout": {"type": "boolean"}},
+}
 
-# The lock's rules, in the CRD vocabulary that `validate/schema.py` walks.
+# The lock's rules, in the CRD vocabulary that `validate/schema.py` walks. Only a service has interfaces.
 SCHEMA_SPEC: dict[str, Any] = {
     "type": "object",
     "properties": {
         "services": {
             "type": "object",
             "additionalProperties": {
-                "type": "object",
-                "required": ["name", "digest"],
+                **_ENTRY,
                 "properties": {
-                    "name": _NAME,
-                    "digest": _DIGEST,
-                    "version": _DIGEST,
+                    **_ENTRY["properties"],
                     "interfaces": {"type": "object", "additionalProperties": _NAME},
-                    "rollout": {"type": "boolean"},
                 },
             },
         },
-        "chain": {
-            "type": "object",
-            "required": ["name", "digest"],
-            "properties": {
-                "name": _NAME,
-                "digest": _DIGEST,
-                "version": _DIGEST,
-                "rollout": {"type": "boolean"},
-            },
-        },
+        "chain": _ENTRY,
     },
 }
 
