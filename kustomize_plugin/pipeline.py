@@ -58,13 +58,12 @@ KRM = "krm"  # kustomize/kpt: consumed inputs kept, marked local-config
 
 class Rendering:
     """One render: its results, each rendered DPUDeployment's revision, the inputs that stay in the output (in
-    input order), the input index, the options and the mode; the children on demand (`documents`)."""
+    input order), the input index and the options; the children on demand (`documents`)."""
 
-    __slots__ = ("children", "config", "index", "kept", "mode", "progress", "results", "revisions")
+    __slots__ = ("children", "config", "index", "kept", "progress", "results", "revisions")
 
-    def __init__(self, config: RenderConfig, mode: str, index: Inputs) -> None:
+    def __init__(self, config: RenderConfig, index: Inputs) -> None:
         self.config = config
-        self.mode = mode
         self.index = index
         self.kept: list[Any] = []
         self.results: list[Result] = []
@@ -143,11 +142,12 @@ def index_and_check(items: list[Item], config: RenderConfig) -> tuple[Inputs, li
 def _render(items: list[Item], config: RenderConfig, mode: str, progress: Progress | None) -> Rendering:
     inputs, results = index_and_check(items, config)
     results += inputs.results
-    out = Rendering(config, mode, inputs)
+    out = Rendering(config, inputs)
     out.progress = progress
     consumed: set[int] = set()
     prerequisites: set[int] = set()
     expanded: set[str] = set()
+    counts: dict[str, int] = {}  # children per DPUDeployment, by owner
     if progress is not None:
         progress.start("checking", len(inputs.deployments))
     for item, deployment in inputs.deployments:
@@ -175,14 +175,15 @@ def _render(items: list[Item], config: RenderConfig, mode: str, progress: Progre
             continue
         # Built once here to check them and dropped: `Rendering.documents` builds them again while they are
         # written, so a fleet's memory stays at the size of one DPUDeployment's children.
-        problems = check_children(revision, build_children(revision, config))
+        built = build_children(revision, config)
+        problems = check_children(revision, built)
         if problems:
             results.extend(problems)
             continue
         if revision.stale:
             results.append(stale_lock(revision))
         out.revisions.append(revision)
-        out.children += count_children(revision)
+        counts[revision.owner] = len(built)
         expanded.add(revision.owner)
         consumed.add(id(item.obj))
         consumed.update(id(t.source.obj) for t in resolved.templates.values())
@@ -198,7 +199,7 @@ def _render(items: list[Item], config: RenderConfig, mode: str, progress: Progre
     results.extend(collisions)
     if colliding:
         out.revisions = [r for r in out.revisions if r.owner not in colliding]
-        out.children = sum(count_children(r) for r in out.revisions)
+    out.children = sum(counts[r.owner] for r in out.revisions)
     if not out.children and not config.allow_empty and not R.has_errors(results):
         results.append(
             R.error(
@@ -254,13 +255,6 @@ def _orphan_locks(inputs: Inputs, deployments: set[tuple[str, str]]) -> list[Res
         for (ns, name), (_, lock) in sorted(inputs.locks.items())
         if (ns, name) not in deployments
     ]
-
-
-def count_children(revision: DeploymentRevision) -> int:
-    """How many objects `build_children` makes for the revision, without building them."""
-    count = len(revision.deployment.dpu_sets) + len(revision.services)
-    count += sum(len(service.interfaces) for service in revision.services)
-    return count + (revision.chain is not None)
 
 
 def build_children(revision: DeploymentRevision, config: RenderConfig) -> list[dict[str, Any]]:
