@@ -220,3 +220,47 @@ def test_plan_takes_base_s_revisions_in_place_of_a_head_lock_without_namespace(t
     done = run_dpf_render("plan", str(base), str(head), "--namespace", "ns")
     assert done.returncode == 0, done.stderr
     assert f"DPF would keep DPUService {base_name} and update it in place" in done.stdout.decode()
+
+
+def test_lock_updates_a_stale_lock_without_a_word_even_under_strict(tmp_path: Path) -> None:
+    folder = example(tmp_path)
+    assert run_dpf_render("lock", str(folder), "-o", str(folder / "dpf-render.lock.yaml")).returncode == 0
+    set_rate(folder, 6000)
+    assert run_dpf_render("render", str(folder), "--strict").returncode == 1  # the stale lock is a warning
+    done = run_dpf_render("lock", str(folder), "--strict")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == b""
+    (lock,) = objects(done.stdout)
+    assert (
+        lock["spec"]["services"]["producer"]["digest"]
+        != objects((folder / "dpf-render.lock.yaml").read_bytes())[0]["spec"]["services"]["producer"][
+            "digest"
+        ]
+    )
+    # Any other warning still fails it under --strict.
+    lock["metadata"]["name"] = "elsewhere"
+    (folder / "orphan.lock.yaml").write_text(yamldump.dump_document(lock))
+    done = run_dpf_render("lock", str(folder), "--strict")
+    assert done.returncode == 1
+    assert done.stderr.decode().startswith("warning: "), done.stderr
+    assert "no DPUDeployment dpf-operator-system/elsewhere among the inputs" in done.stderr.decode()
+    assert "out of date" not in done.stderr.decode()
+    assert done.stdout == b""
+
+
+def test_check_reports_a_stale_lock_as_an_error_line(tmp_path: Path) -> None:
+    folder = example(tmp_path)
+    assert run_dpf_render("lock", str(folder), "-o", str(folder / "dpf-render.lock.yaml")).returncode == 0
+    rendered = tmp_path / "rendered"
+    assert run_dpf_render("render", str(folder), "-o", str(rendered)).returncode == 0
+    set_rate(folder, 6000)
+    done = run_dpf_render("check", str(folder), "--against", str(rendered))
+    assert done.returncode == 1
+    lines = done.stderr.decode().splitlines()
+    assert lines[0].startswith(
+        f"error: {folder / 'dpf-render.lock.yaml'}: DPUDeploymentLock dpf-operator-system/producer-consumer spec: "
+        "the revision lock is out of date ("
+    ), lines
+    assert "service producer digest " in lines[0]
+    assert len(lines) == 1, lines  # the render stops at the error: no drift is compared
+    assert done.stdout == b""
