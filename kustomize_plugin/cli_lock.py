@@ -55,12 +55,10 @@ def lock(paths: tuple[str, ...], output_file: str | None, **options: Any) -> Non
       dpf-render lock deploy/ -o deploy/dpf-render.lock.yaml
       dpf-render lock deploy/ > deploy/dpf-render.lock.yaml
     """
-    config = build_config(**options)
     # An out-of-date lock is what this command fixes: neither reported nor, under --strict, a failure.
-    outcome = execute_paths(paths, replace(config, strict=False))
-    results = [r for r in outcome.results if r.condition != R.LOCK_CURRENT]
-    report(results)
-    if outcome.code != R.EXIT_OK or outcome.rendering is None or R.has_errors(results, strict=config.strict):
+    outcome = execute_paths(paths, build_config(**options), stale_lock=None)
+    report(outcome.results)
+    if outcome.code != R.EXIT_OK or outcome.rendering is None:
         raise SystemExit(outcome.code or R.EXIT_INPUT_ERROR)
     _write(yamldump.dump_stream([r.lock.to_object() for r in outcome.rendering.revisions]), output_file)
 

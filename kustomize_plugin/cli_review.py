@@ -80,20 +80,12 @@ def check(paths: tuple[str, ...], directory: str, output_format: str, **options:
       dpf-render check deploy/ --against rendered/ --format json
     """
     config = build_config(**options)
-    outcome = execute_paths(paths, config, progress=on_terminal(sys.stderr))
     # A committed revision lock that does not record the render is drift too: the next change would be
     # compared with a state that is not the one in Git.
-    results = [
-        R.Result(R.ERROR, r.message, r.ref, r.field, condition=r.condition)
-        if r.condition == R.LOCK_CURRENT
-        else r
-        for r in outcome.results
-    ]
-    report(results)
-    if outcome.code != R.EXIT_OK:
-        raise SystemExit(outcome.code)
-    if R.has_errors(results) or outcome.rendering is None:
-        raise SystemExit(R.EXIT_INPUT_ERROR)
+    outcome = execute_paths(paths, config, progress=on_terminal(sys.stderr), stale_lock=R.ERROR)
+    report(outcome.results)
+    if outcome.code != R.EXIT_OK or outcome.rendering is None:
+        raise SystemExit(outcome.code or R.EXIT_INPUT_ERROR)
     try:
         expected = file_contents(outcome.rendering.documents())
     except OutputError as exc:

@@ -41,6 +41,7 @@ def execute_paths(
     *,
     stdin: BinaryIO | None = None,
     progress: Progress | None = None,
+    stale_lock: str | None = R.WARNING,
 ) -> pipeline.Outcome:
     """`pipeline.execute` of files, folders or `-` (stdin) as final manifests: what `render`, `check`, `lock` and
     `describe` run. An unreadable DPF_RENDER_MAX_INPUT_BYTES is a usage error (exit 2), before any reading."""
@@ -57,7 +58,7 @@ def execute_paths(
             confine=config.confined,
         )
 
-    return pipeline.execute(read, config, mode=pipeline.FINAL, progress=progress)
+    return pipeline.execute(read, config, mode=pipeline.FINAL, progress=progress, stale_lock=stale_lock)
 
 
 def render_command(

@@ -106,26 +106,41 @@ class Outcome:
         self.code = code
 
 
-def execute(read: Read, config: RenderConfig, *, mode: str, progress: Progress | None = None) -> Outcome:
+def execute(
+    read: Read,
+    config: RenderConfig,
+    *,
+    mode: str,
+    progress: Progress | None = None,
+    stale_lock: str | None = R.WARNING,
+) -> Outcome:
     """read → read errors stop → render → sort the results → exit code (`strict` makes warnings fail)."""
     items, results = read()
     if R.has_errors(results):
         return Outcome(items, None, R.sort_results(results), R.EXIT_INPUT_ERROR)
-    rendering = render(items, config, mode=mode, progress=progress)
+    rendering = render(items, config, mode=mode, progress=progress, stale_lock=stale_lock)
     results = R.sort_results(results + rendering.results)
     return Outcome(items, rendering, results, R.exit_code(results, strict=config.strict))
 
 
 def render(
-    items: list[Item], config: RenderConfig, *, mode: str, progress: Progress | None = None
+    items: list[Item],
+    config: RenderConfig,
+    *,
+    mode: str,
+    progress: Progress | None = None,
+    stale_lock: str | None = R.WARNING,
 ) -> Rendering:
-    """Index, validate and derive every DPUDeployment's revision; every result is known when this returns."""
+    """Index, validate and derive every DPUDeployment's revision; every result is known when this returns.
+
+    `stale_lock` is the severity of an out-of-date revision lock among the inputs: a warning for a render,
+    an error for `check` (the committed lock must record the render), None for `lock`, which updates it."""
     # Rendering builds views and revisions, none of them cyclic: the cyclic collector would only rescan the
     # growing set of live objects again and again (a fleet ten times larger would take twelve times longer).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _render(items, config, mode, progress)
+        return _render(items, config, mode, progress, stale_lock)
     finally:
         if collecting:
             gc.enable()
@@ -139,7 +154,9 @@ def index_and_check(items: list[Item], config: RenderConfig) -> tuple[Inputs, li
     return inputs, [r for problems, _ in verdicts for r in problems]
 
 
-def _render(items: list[Item], config: RenderConfig, mode: str, progress: Progress | None) -> Rendering:
+def _render(
+    items: list[Item], config: RenderConfig, mode: str, progress: Progress | None, stale_lock: str | None
+) -> Rendering:
     inputs, results = index_and_check(items, config)
     results += inputs.results
     out = Rendering(config, inputs)
@@ -180,8 +197,8 @@ def _render(items: list[Item], config: RenderConfig, mode: str, progress: Progre
         if problems:
             results.extend(problems)
             continue
-        if revision.stale:
-            results.append(stale_lock(revision))
+        if revision.stale and stale_lock is not None:
+            results.append(_stale_lock(revision, stale_lock))
         out.revisions.append(revision)
         counts[revision.owner] = len(built)
         expanded.add(revision.owner)
@@ -230,12 +247,13 @@ def with_locks(items: list[Item], locks: list[DeploymentLock], config: RenderCon
     return kept + [Item(lock.to_object(), len(kept) + i) for i, lock in enumerate(locks)]
 
 
-def stale_lock(revision: DeploymentRevision) -> Result:
+def _stale_lock(revision: DeploymentRevision, severity: str) -> Result:
     """The lock among the inputs records an earlier state: this render used the updated one."""
     locked = revision.locked
     assert locked is not None
     changes = "; ".join(lock_changes(locked, revision.lock))
-    return R.warning(
+    return R.Result(
+        severity,
         f"the revision lock is out of date ({changes}); this render applied the change to it: run "
         "`dpf-render lock` and commit the result, or the next change will be compared with the old state",
         locked.ref,
