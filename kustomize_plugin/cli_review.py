@@ -183,20 +183,24 @@ def plan(
     )
     if failed or base_side.docs is None or head_side.docs is None:
         raise SystemExit(R.EXIT_INPUT_ERROR)
-    # HEAD as DPF's controller would render it with BASE live: BASE's revisions as the current ones.
-    as_dpf = pipeline.render(
-        pipeline.with_locks(head_side.items, [r.lock for r in base_side.revisions], config),
-        config,
-        mode=pipeline.FINAL,
-        progress=relabel(progress, "head, as DPF sees it: "),
-    )
+    # HEAD as DPF's controller would render it with BASE live: BASE's revisions as the current ones. Without
+    # any, that is HEAD's own render (unless HEAD holds live objects, which are not a render).
+    dpf_docs, dpf_revisions = head_side.docs, head_side.revisions
+    if base_side.revisions or head_side.live:
+        as_dpf = pipeline.render(
+            pipeline.with_locks(head_side.items, [r.lock for r in base_side.revisions], config),
+            config,
+            mode=pipeline.FINAL,
+            progress=relabel(progress, "head, as DPF sees it: "),
+        )
+        dpf_docs, dpf_revisions = as_dpf.objects(), as_dpf.revisions
     result = plan_renders(
         base_side.docs,
         head_side.docs,
         base_revisions=base_side.revisions,
         head_revisions=head_side.revisions,
-        dpf_docs=as_dpf.objects(),
-        dpf_revisions=as_dpf.revisions,
+        dpf_docs=dpf_docs,
+        dpf_revisions=dpf_revisions,
         base_is_live=base_side.live,
         base=base,
         head=head,

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
@@ -446,3 +447,31 @@ def test_plan_names_the_node_effect_and_what_dpf_would_do(row: Row) -> None:
         assert row.dpf_says in text, text
     else:
         assert "DPF would" not in text, text
+
+
+def test_plan_renders_head_as_dpf_sees_it_only_when_base_has_revisions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without a revision on BASE's side, HEAD as DPF sees it is HEAD's own render: not rendered again."""
+    from kustomize_plugin.cli_review import plan
+
+    objs = base()
+    folders = {"empty": [o for o in objs if o["kind"] in ("BFB", "DPUFlavor")], "base": objs, "head": objs}
+    for name, docs in folders.items():
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "inputs.yaml").write_text(yamldump.dump_stream(docs))
+    renders: list[int] = []
+    real = pipeline.render
+
+    def counting(*args: Any, **kwargs: Any) -> pipeline.Rendering:
+        renders.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "render", counting)
+    plan.main([str(tmp_path / "empty"), str(tmp_path / "head")], standalone_mode=False)
+    assert len(renders) == 2  # BASE, HEAD
+    assert "DPUService fw-" in capsys.readouterr().out  # added
+    renders.clear()
+    plan.main([str(tmp_path / "base"), str(tmp_path / "head")], standalone_mode=False)
+    assert len(renders) == 3  # BASE, HEAD, HEAD with BASE's revisions
+    assert "No changes" in capsys.readouterr().out
