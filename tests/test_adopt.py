@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from kustomize_plugin import yamlload
+from kustomize_plugin import yamldump, yamlload
 
 from .conftest import REPO, run_dpf_render
 
@@ -124,7 +124,44 @@ def test_a_rollout_in_progress_is_reported_and_the_newest_revision_adopted(tmp_p
     assert "paused old revisions are still live (router-7bx2k)" in stderr
     assert "several live DPUServiceChains" in stderr
     (lock,) = objects((folder / "dpf-render.lock.yaml").read_text())
-    assert lock["spec"]["services"]["router"]["name"] == "router-m8zq6"
+    # The newest revision that is not paused, with the DSI of that revision, and the newest chain; each
+    # with DPF's version annotation (the digests are dpf-render's, of the same content).
+    assert {
+        key: {k: v for k, v in entry.items() if k != "digest"}
+        for key, entry in lock["spec"]["services"].items()
+    } == {
+        "collector": {"name": "collector-h5tzw", "version": "e07a5c9d32"},
+        "flowlog": {"name": "flowlog-q9d4m", "version": "5a0e8c3b96"},
+        "router": {
+            "name": "router-m8zq6",
+            "version": "c41a9e2d57",
+            "interfaces": {"data_if": "router-data-if-kx9fd"},
+        },
+    }
+    assert {k: v for k, v in lock["spec"]["chain"].items() if k != "digest"} == {
+        "name": "edge-fabric-t6hjn",
+        "version": "2b7f90d4e6",
+    }
+    assert (
+        "DPUSet edge-fabric-rack-a differs from the live one in spec.dpuTemplate.spec.nodeEffect.applyOnLabelChange"
+        in stderr
+    )
+
+
+def test_an_interface_of_an_older_revision_is_not_adopted_however_recent(tmp_path: Path) -> None:
+    """The DSI of the current revision is found by DPF's version annotation, not by age: a restore from a backup
+    recreates objects in its own order, so the paused revision's DSI can be the youngest."""
+    live = live_of("rollout-in-progress")
+    (old,) = [o for o in live if o["metadata"]["name"] == "router-data-if-5rn8c"]
+    old["metadata"]["creationTimestamp"] = "2025-06-20T09:00:00Z"  # after every other object
+    (tmp_path / "live.yaml").write_text(
+        yamldump.dump_document({"apiVersion": "v1", "kind": "List", "items": live})
+    )
+    folder = inputs_of("rollout-in-progress", tmp_path)
+    done = run_dpf_render("adopt", str(tmp_path / "live.yaml"), "--inputs", str(folder))
+    assert done.returncode == 0, done.stderr.decode()
+    (lock,) = objects(done.stdout)
+    assert lock["spec"]["services"]["router"]["interfaces"] == {"data_if": "router-data-if-kx9fd"}
 
 
 @pytest.mark.parametrize(
