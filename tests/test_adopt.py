@@ -210,3 +210,84 @@ def test_adopt_refuses_stdin_for_both_the_live_objects_and_the_inputs() -> None:
     assert done.returncode == 2, done.stderr.decode()
     assert "only one of LIVE and --inputs can be - (stdin)" in done.stderr.decode()
     assert done.stdout == b""
+
+
+# Variants of the steady state, each with one difference DPF can leave behind; the adoption reports each as
+# docs/migrating-from-dpf.md describes.
+
+
+def adopt_live(live: list[dict[str, Any]], folder: Path, tmp_path: Path) -> tuple[int, str]:
+    path = tmp_path / "live.yaml"
+    path.write_text(yamldump.dump_document({"apiVersion": "v1", "kind": "List", "items": live}))
+    done = run_dpf_render(
+        "adopt", str(path), "--inputs", str(folder), "-o", str(folder / "dpf-render.lock.yaml")
+    )
+    return done.returncode, done.stderr.decode()
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new))
+
+
+def test_a_legacy_service_id_is_reported_and_replaced_in_place_by_the_first_sync(tmp_path: Path) -> None:
+    # flowlog was created by a DPF release that wrote `dpudeployment_<deployment>_<service>`; not disruptive,
+    # it has been patched in place since, and DPF keeps a legacy serviceID while it patches.
+    live = live_of("steady-state")
+    (flowlog,) = [o for o in live if o["metadata"]["name"] == "flowlog-q9d4m"]
+    flowlog["spec"]["serviceID"] = flowlog["status"]["serviceID"] = "dpudeployment_edge-fabric_flowlog"
+    folder = inputs_of("steady-state", tmp_path)
+    code, stderr = adopt_live(live, folder, tmp_path)
+    assert code == 0, stderr
+    assert stderr.splitlines() == [
+        (
+            f"warning: {folder / 'dpudeployment.yaml'}: DPUDeployment dpf-operator-system/edge-fabric "
+            "spec.services.flowlog: service flowlog: the live DPUService flowlog-q9d4m has the legacy serviceID "
+            "dpudeployment_edge-fabric_flowlog, which DPF keeps while it patches the object in place; the render "
+            "writes edge-fabric_flowlog_<version> instead, so the first sync updates its serviceID (and the "
+            "interfaces and chain that select it) in place"
+        )
+    ]
+    (rendered,) = [o for o in render(folder) if o["metadata"]["name"] == "flowlog-q9d4m"]
+    assert rendered["spec"]["serviceID"] == "edge-fabric_flowlog_b62d08e4f1"
+
+
+def test_a_dpuset_that_differs_is_reported_and_updated_in_place(tmp_path: Path) -> None:
+    # Git moved on to a new BlueField bundle that DPF has not seen yet.
+    folder = inputs_of("steady-state", tmp_path)
+    edit(folder / "bfb.yaml", "name: bf-bundle\n", "name: bf-bundle-next\n")
+    edit(folder / "dpudeployment.yaml", "bfb: bf-bundle\n", "bfb: bf-bundle-next\n")
+    code, stderr = adopt_live(live_of("steady-state"), folder, tmp_path)
+    assert code == 0, stderr
+    assert stderr.splitlines() == [
+        f"warning: {folder / 'dpudeployment.yaml'}: DPUDeployment dpf-operator-system/edge-fabric "
+        f"spec.dpus.dpuSets[{i}]: DPUSet edge-fabric-rack-{rack} differs from the live one in "
+        "spec.dpuTemplate.spec.bfb.name: the first sync updates it in place"
+        for i, rack in enumerate("ab")
+    ]
+    live = current(live_of("steady-state"))
+    rendered = {(o["kind"], o["metadata"]["name"]) for o in render(folder) if o["kind"] in CHILD_KINDS}
+    assert rendered == set(live)  # every name kept: a DPUSet is patched in place
+
+
+def test_a_chain_that_differs_is_locked_as_changed_so_the_render_decides_as_dpf(tmp_path: Path) -> None:
+    # Git's switch asks for jumbo frames; the live chain still has the default MTU.
+    folder = inputs_of("steady-state", tmp_path)
+    edit(
+        folder / "dpudeployment.yaml",
+        "              svc.dpu.nvidia.com/pool: edge-pool\n",
+        "              svc.dpu.nvidia.com/pool: edge-pool\n      serviceMTU: 9000\n",
+    )
+    code, stderr = adopt_live(live_of("steady-state"), folder, tmp_path)
+    assert code == 0, stderr
+    assert (
+        "the live DPUServiceChain edge-fabric-w4kp6 differs from the Git intent "
+        "(spec.template.spec.template.spec.switches[0].serviceMTU): the next render patches it in place or "
+        "replaces it, as DPF would"
+    ) in stderr, stderr
+    (lock,) = objects((folder / "dpf-render.lock.yaml").read_text())
+    # Locked under the live version as its digest: the render takes the chain as changed.
+    assert lock["spec"]["chain"] == {"name": "edge-fabric-w4kp6", "digest": "9d4e27b1c0"}
+    chains = [o for o in render(folder) if o["kind"] == "DPUServiceChain"]
+    assert [c["metadata"]["name"] for c in chains] != ["edge-fabric-w4kp6"]  # disruptive: a new revision
