@@ -242,34 +242,62 @@ def adopt(items: list[Item], first: Rendering, live_objects: list[Any], config: 
                 condition=None,
             )
         )
-    for revision in first.revisions:
-        live = by_owner.get(revision.owner)
-        ref = revision.deployment.source.ref
-        if live is None:
-            out.results.append(
-                R.warning(
-                    "no live children of this DPUDeployment: nothing to adopt; the first sync creates them",
-                    ref,
-                    condition=None,
-                )
-            )
-            continue
-        out.locks.append(_adopt_deployment(items, revision, live, config, out.results))
+    deployments = [_Adopting(revision, by_owner.get(revision.owner)) for revision in first.revisions]
+    adopting = [d for d in deployments if d.live is not None]
+    try:
+        _adopt(items, adopting, config)
+    except _Unrendered as exc:
+        out.results += exc.results
+        return out
+    for d in deployments:
+        out.results += d.results
+        if d.live is not None:
+            out.locks.append(d.lock)
     return out
 
 
-def _adopt_deployment(
-    items: list[Item], revision: DeploymentRevision, live: _Live, config: RenderConfig, out: list[Result]
-) -> DeploymentLock:
-    d = revision.deployment
-    current = _current_services(revision, live, out)
-    lock = DeploymentLock(d.namespace, d.name)
-    rendered, adopted = _adopt_services(items, revision.owner, current, live, lock, config)
-    _record_changed(rendered, current, adopted, live, lock, out)
-    _report_legacy_ids(revision, current, out)
-    _adopt_chain(items, revision, live, lock, config, out)
-    _report_dpusets(_render_with(items, lock, config, revision.owner), revision, live, out)
-    return lock
+class _Adopting:
+    """One DPUDeployment being adopted: its revision in the first render, its live children, the lock being
+    written, the services adopted so far and what was found."""
+
+    __slots__ = ("adopted", "current", "live", "lock", "results", "revision")
+
+    def __init__(self, revision: DeploymentRevision, live: _Live | None) -> None:
+        d = revision.deployment
+        self.revision = revision
+        self.live = live
+        self.lock = DeploymentLock(d.namespace, d.name)
+        self.results: list[Result] = []
+        self.adopted: set[str] = set()
+        self.current: dict[str, dict[str, Any]] = {}
+        if live is None:
+            self.results.append(
+                R.warning(
+                    "no live children of this DPUDeployment: nothing to adopt; the first sync creates them",
+                    d.source.ref,
+                    condition=None,
+                )
+            )
+        else:
+            self.current = _current_services(revision, live, self.results)
+
+
+def _adopt(items: list[Item], adopting: list[_Adopting], config: RenderConfig) -> None:
+    """Every step renders all DPUDeployments at once, each with its lock as it stands: the services (in
+    rounds), then the chain, then a last render to compare the DPUSets."""
+    if not adopting:
+        return
+    rendered = _adopt_services(items, adopting, config)
+    for d in adopting:
+        _record_changed(d, rendered[d.revision.owner])
+        _report_legacy_ids(d.revision, d.current, d.results)
+    if any(d.revision.chain is not None and d.live is not None and d.live.chains for d in adopting):
+        rendered = _render_all(items, adopting, config)
+        for d in adopting:
+            _adopt_chain(d, rendered[d.revision.owner])
+    rendered = _render_all(items, adopting, config)
+    for d in adopting:
+        _report_dpusets(d, rendered[d.revision.owner])
 
 
 def _warning(revision: DeploymentRevision, field: str, message: str) -> Result:
@@ -309,61 +337,66 @@ def _current_services(
 
 
 def _adopt_services(
-    items: list[Item],
-    owner: str,
-    current: dict[str, dict[str, Any]],
-    live: _Live,
-    lock: DeploymentLock,
-    config: RenderConfig,
-) -> tuple[_Rendered, set[str]]:
-    """Lock every service whose live DPUService has the content the inputs render.
+    items: list[Item], adopting: list[_Adopting], config: RenderConfig
+) -> dict[str, _Rendered]:
+    """Lock every service whose live DPUService has the content the inputs render; per DPUDeployment, its last
+    rendering.
 
     Dependents' templated values name their dependencies' DPUServices, so a service can only match once its
-    dependencies carry their live names: adopt in rounds until nothing more matches.
+    dependencies carry their live names: adopt in rounds until nothing more matches, or every live service
+    is adopted.
     """
-    adopted: set[str] = set()
-    while True:
-        rendered = _render_with(items, lock, config, owner)
-        progress = False
-        for service in rendered.revision.services:
-            live_service = current.get(service.key)
-            if service.key in adopted or live_service is None:
-                continue
-            child = rendered.child(DPUSERVICE, service.name)
-            if differences(_without_names(child), _without_names(live_service)):
-                continue
-            lock.services[service.key] = _service_entry(service.key, live_service, service.digest, live)
-            adopted.add(service.key)
-            progress = True
-        if not progress:
-            return rendered, adopted
+    settled: dict[str, _Rendered] = {}
+    pending = adopting
+    while pending:
+        rendered = _render_all(items, adopting, config)
+        unsettled = []
+        for d in pending:
+            own = rendered[d.revision.owner]
+            if _match_services(d, own) and not set(d.current) <= d.adopted:
+                unsettled.append(d)
+            else:
+                settled[d.revision.owner] = own
+        pending = unsettled
+    return settled
 
 
-def _record_changed(
-    rendered: _Rendered,
-    current: dict[str, dict[str, Any]],
-    adopted: set[str],
-    live: _Live,
-    lock: DeploymentLock,
-    out: list[Result],
-) -> None:
+def _match_services(d: _Adopting, rendered: _Rendered) -> bool:
+    """Adopt the services whose rendered DPUService has the live content; whether any was."""
+    assert d.live is not None
+    progress = False
+    for service in rendered.revision.services:
+        live_service = d.current.get(service.key)
+        if service.key in d.adopted or live_service is None:
+            continue
+        child = rendered.child(DPUSERVICE, service.name)
+        if differences(_without_names(child), _without_names(live_service)):
+            continue
+        d.lock.services[service.key] = _service_entry(service.key, live_service, service.digest, d.live)
+        d.adopted.add(service.key)
+        progress = True
+    return progress
+
+
+def _record_changed(d: _Adopting, rendered: _Rendered) -> None:
     """A live DPUService whose content Git changes: locked under its live name with its live version as the
     digest, so that the next render takes it as changed and decides as DPF would (new revision or in place)."""
+    assert d.live is not None
     for service in rendered.revision.services:
-        live_service = current.get(service.key)
-        if service.key in adopted or live_service is None:
+        live_service = d.current.get(service.key)
+        if service.key in d.adopted or live_service is None:
             continue
         child = rendered.child(DPUSERVICE, service.name)
         fields = ", ".join(differences(_without_names(child), _without_names(live_service))[:5])
         version = _annotation(live_service, naming.SERVICE_VERSION_ANNOTATION) or "0000000000"
-        lock.services[service.key] = _service_entry(service.key, live_service, version, live)
+        d.lock.services[service.key] = _service_entry(service.key, live_service, version, d.live)
         outcome = (
             "the next render replaces it by a new revision and runs the node effect (its upgrade policy is "
             "disruptive)"
             if service.disruptive
             else "the next render updates it in place (its upgrade policy is not disruptive)"
         )
-        out.append(
+        d.results.append(
             _warning(
                 rendered.revision,
                 f"spec.services.{service.key}",
@@ -392,18 +425,19 @@ def _report_legacy_ids(
             )
 
 
-def _report_dpusets(final: _Rendered, revision: DeploymentRevision, live: _Live, out: list[Result]) -> None:
-    d = revision.deployment
-    for dpu_set in d.dpu_sets:
-        name = naming.dpuset_name(d.name, dpu_set.name_suffix)
-        live_set = live.dpusets.get(name)
+def _report_dpusets(d: _Adopting, final: _Rendered) -> None:
+    assert d.live is not None
+    deployment = d.revision.deployment
+    for dpu_set in deployment.dpu_sets:
+        name = naming.dpuset_name(deployment.name, dpu_set.name_suffix)
+        live_set = d.live.dpusets.get(name)
         if live_set is None:
             continue
         changed = differences(final.child(DPUSET, name), live_object(live_set))
         if changed:
-            out.append(
+            d.results.append(
                 _warning(
-                    revision,
+                    d.revision,
                     f"spec.dpus.dpuSets[{dpu_set.index}]",
                     f"DPUSet {name} differs from the live one in {', '.join(changed[:5])}: the first sync updates it "
                     "in place",
@@ -423,20 +457,13 @@ def _service_entry(key: str, live_service: dict[str, Any], digest: str, live: _L
     return Entry(live_service["metadata"]["name"], digest, version=version, interfaces=interfaces)
 
 
-def _adopt_chain(
-    items: list[Item],
-    revision: DeploymentRevision,
-    live: _Live,
-    lock: DeploymentLock,
-    config: RenderConfig,
-    out: list[Result],
-) -> None:
-    ref = revision.deployment.source.ref
-    if revision.chain is None or not live.chains:
+def _adopt_chain(d: _Adopting, rendered: _Rendered) -> None:
+    ref = d.revision.deployment.source.ref
+    if d.revision.chain is None or d.live is None or not d.live.chains:
         return
-    if len(live.chains) > 1:
-        names = ", ".join(sorted(c["metadata"]["name"] for c in live.chains))
-        out.append(
+    if len(d.live.chains) > 1:
+        names = ", ".join(sorted(c["metadata"]["name"] for c in d.live.chains))
+        d.results.append(
             R.warning(
                 f"several live DPUServiceChains ({names}): DPF is rolling out a new chain revision; the newest is "
                 "adopted, delete the others after the migration",
@@ -445,16 +472,15 @@ def _adopt_chain(
                 condition=None,
             )
         )
-    live_chain = _newest(live.chains)
-    rendered = _render_with(items, lock, config, revision.owner)
+    live_chain = _newest(d.live.chains)
     chain = rendered.revision.chain
     assert chain is not None
     changed = differences(_without_names(rendered.child(CHAIN, chain.name)), _without_names(live_chain))
     version = _annotation(live_chain, naming.CHAIN_VERSION_KEY) or chain.digest
     digest = chain.digest if not changed else version
-    lock.chain = Entry(live_chain["metadata"]["name"], digest, version=version)
+    d.lock.chain = Entry(live_chain["metadata"]["name"], digest, version=version)
     if changed:
-        out.append(
+        d.results.append(
             R.warning(
                 f"the live DPUServiceChain {live_chain['metadata']['name']} differs from the Git intent "
                 f"({', '.join(changed[:5])}): the next render patches it in place or replaces it, as DPF would",
@@ -478,9 +504,25 @@ class _Rendered:
         return next(d for d in self.children if d.get("kind") == kind and d["metadata"]["name"] == name)
 
 
-def _render_with(items: list[Item], lock: DeploymentLock, config: RenderConfig, owner: str) -> _Rendered:
-    """The DPUDeployment `owner` rendered with `lock` among the inputs."""
-    rendering = pipeline.render(pipeline.with_locks(items, [lock], config), config, mode=pipeline.FINAL)
-    revision = next(r for r in rendering.revisions if r.owner == owner)
-    children = [d for d in rendering.objects() if _labels(d).get(naming.OWNER_LABEL) == owner]
-    return _Rendered(revision, children)
+class _Unrendered(Exception):
+    """A DPUDeployment that no longer renders with the locks: its errors (a live name that another
+    DPUDeployment's render generates, say)."""
+
+    def __init__(self, results: list[Result]) -> None:
+        super().__init__()
+        self.results = results
+
+
+def _render_all(items: list[Item], adopting: list[_Adopting], config: RenderConfig) -> dict[str, _Rendered]:
+    """Every DPUDeployment rendered once, with the locks as they stand; by owner, those being adopted."""
+    rendering = pipeline.render(
+        pipeline.with_locks(items, [d.lock for d in adopting], config), config, mode=pipeline.FINAL
+    )
+    revisions = {r.owner: r for r in rendering.revisions}
+    out: dict[str, _Rendered] = {}
+    for d in adopting:
+        revision = revisions.get(d.revision.owner)
+        if revision is None:
+            raise _Unrendered([r for r in rendering.results if r.severity == R.ERROR])
+        out[revision.owner] = _Rendered(revision, pipeline.build_children(revision, config))
+    return out

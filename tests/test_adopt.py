@@ -19,6 +19,8 @@ from .conftest import REPO, run_dpf_render
 
 CASES = REPO / "tests" / "adopt"
 CHILD_KINDS = ("DPUSet", "DPUService", "DPUServiceInterface", "DPUServiceChain")
+OWNER = "svc.dpu.nvidia.com/owned-by-dpudeployment"
+NAMESPACE = "dpf-operator-system"
 
 
 def objects(data: bytes | str) -> list[dict[str, Any]]:
@@ -291,3 +293,22 @@ def test_a_chain_that_differs_is_locked_as_changed_so_the_render_decides_as_dpf(
     assert lock["spec"]["chain"] == {"name": "edge-fabric-w4kp6", "digest": "9d4e27b1c0"}
     chains = [o for o in render(folder) if o["kind"] == "DPUServiceChain"]
     assert [c["metadata"]["name"] for c in chains] != ["edge-fabric-w4kp6"]  # disruptive: a new revision
+
+
+def test_a_live_name_that_another_deployment_generates_is_a_collision_error(tmp_path: Path) -> None:
+    # A second DPUDeployment in the namespace, not live yet, renders its router as router-2w7fl: the name the
+    # live router of edge-fabric has here. Adopted, both would write it.
+    folder = inputs_of("steady-state", tmp_path)
+    text = (folder / "dpudeployment.yaml").read_text()
+    (folder / "second.yaml").write_text(text.replace("name: edge-fabric\n", "name: edge-fabric-2\n"))
+    second = [
+        o
+        for o in render(folder)
+        if o["metadata"].get("labels", {}).get(OWNER) == f"{NAMESPACE}_edge-fabric-2"
+    ]
+    assert "router-2w7fl" in [o["metadata"]["name"] for o in second if o["kind"] == "DPUService"]
+    live = (CASES / "steady-state" / "live.yaml").read_text().replace("router-7bx2k", "router-2w7fl")
+    code, stderr = adopt_live(objects(live), folder, tmp_path)
+    assert code == 1, stderr
+    assert "DPUService dpf-operator-system/router-2w7fl would be written twice" in stderr
+    assert not (folder / "dpf-render.lock.yaml").exists()
