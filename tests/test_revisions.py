@@ -173,6 +173,10 @@ def fw_values(objs: Objects) -> None:
     configuration(objs, "fw")["spec"]["serviceConfiguration"]["helmChart"]["values"]["rate"] = 200
 
 
+def ctl_values(objs: Objects) -> None:
+    configuration(objs, "ctl")["spec"]["serviceConfiguration"]["helmChart"] = {"values": {"replicas": 2}}
+
+
 def mon_values(objs: Objects) -> None:
     configuration(objs, "mon")["spec"]["serviceConfiguration"]["helmChart"]["values"]["interval"] = 20
 
@@ -276,7 +280,10 @@ class Row:
 NOTHING = Outcome(frozenset(), node_effect=False)
 
 ROWS: dict[str, Row] = {
-    "1-disruptive-service-values": Row(fw_values, Outcome(FW | CHAIN, node_effect=True)),
+    # ctl is not in the chain: the chain's digest (over the serviceIDs it selects) is unchanged, so DPF keeps it.
+    "1-disruptive-service-values-outside-the-chain": Row(
+        ctl_values, Outcome(frozenset({"DPUService ctl"}), node_effect=True)
+    ),
     "1-disruptive-service-values-chain-policy": Row(
         fw_values, Outcome(FW | CHAIN, node_effect=True), chain_policy=True
     ),
