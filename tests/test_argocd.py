@@ -7,10 +7,12 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from kustomize_plugin import argocd
 from kustomize_plugin import results as R
@@ -339,3 +341,28 @@ def test_the_input_cap_applies_to_an_overlays_build_as_to_a_plain_folder() -> No
         stream, lines, code = generate(app, ARGOCD_APP_NAMESPACE="dpf", **environ)
         assert (stream, code) == ("", R.EXIT_INPUT_ERROR), (app, lines)
         assert any("larger than the limit of 100 bytes" in line for line in lines), (app, lines)
+
+
+def test_generate_honours_the_revision_lock_in_the_app_folder(tmp_path: Path) -> None:
+    """An adopted app: the lock `dpf-render adopt` wrote beside the inputs keeps the live names, and is never
+    part of the manifests Argo CD applies."""
+    adopt = REPO / "tests" / "adopt" / "steady-state"
+    app = tmp_path / "app"
+    shutil.copytree(adopt / "inputs", app)
+    done = run_dpf_render(
+        "adopt", str(adopt / "live.yaml"), "--inputs", str(app), "-o", str(app / "dpf-render.lock.yaml")
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    stream, lines, code = generate(app, ARGOCD_APP_NAMESPACE="dpf-operator-system")
+    assert (code, lines) == (R.EXIT_OK, [])
+    names = {
+        (doc["kind"], doc["metadata"]["name"])
+        for doc in yaml.safe_load_all(stream)
+        if doc["kind"] in ("DPUService", "DPUServiceChain", "DPUDeploymentLock")
+    }
+    assert names == {
+        ("DPUService", "router-7bx2k"),
+        ("DPUService", "flowlog-q9d4m"),
+        ("DPUService", "collector-h5tzw"),
+        ("DPUServiceChain", "edge-fabric-w4kp6"),
+    }

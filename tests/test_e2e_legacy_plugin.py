@@ -316,3 +316,35 @@ def test_example_inputs_are_the_producer_consumer_inputs(example: str) -> None:
         assert copy.read_bytes() == (SOURCE_EXAMPLE / name).read_bytes(), (
             f"{copy.relative_to(REPO)} differs from examples/producer-consumer/{name}; copy it again"
         )
+
+
+def test_transformer_call_honours_a_revision_lock_among_its_inputs(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    """An adopted deployment: with the lock `dpf-render adopt` wrote in the stream kustomize sends, the children
+    keep the live names; the lock comes back unchanged, marked local-config, so kustomize never outputs it."""
+    adopted = REPO / "tests" / "adopt" / "steady-state"
+    inputs = b"---\n".join(p.read_bytes() for p in sorted((adopted / "inputs").glob("*.yaml")))
+    lock_done = run(
+        ["dpf-render", "adopt", str(adopted / "live.yaml"), "--inputs", str(adopted / "inputs")], env
+    )
+    assert lock_done.returncode == 0, lock_done.stderr
+    config = write(tmp_path / "kust-plugin-config-1", CONFIG.format(spec="{}"))
+    done = run(
+        ["dpf-render", str(config)], env, stdin=inputs + b"---\n" + lock_done.stdout.encode(), cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    docs = documents(done.stdout)
+    names = {
+        (d["kind"], d["metadata"]["name"]) for d in docs if d["kind"] in ("DPUService", "DPUServiceChain")
+    }
+    assert names == {
+        ("DPUService", "router-7bx2k"),
+        ("DPUService", "flowlog-q9d4m"),
+        ("DPUService", "collector-h5tzw"),
+        ("DPUServiceChain", "edge-fabric-w4kp6"),
+    }
+    (kept,) = [d for d in docs if d["kind"] == lock.KIND]
+    assert kept == documents(lock_done.stdout)[0]
+    assert kept["metadata"]["annotations"][LOCAL_CONFIG] == "true"
