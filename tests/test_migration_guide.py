@@ -35,6 +35,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import yaml
 
+from tests.cmp_runner import require_tool
+
 from .conftest import REPO
 
 pytestmark = pytest.mark.slow  # runs the guide's procedure against a fake API server
@@ -172,13 +174,19 @@ def test_the_git_block_commits_the_inputs_and_the_lock(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def kubectl() -> str:
-    path = shutil.which("kubectl")
-    if path is None:
-        message = "kubectl not found on PATH; install kubectl >= 1.27"
-        if os.environ.get("DPF_RENDER_E2E") == "required":
-            pytest.fail(f"{message} [DPF_RENDER_E2E=required]")
-        pytest.skip(message)
-    return path
+    return require_tool("kubectl", "install kubectl >= 1.27")
+
+
+def patch_offline(kubectl: str, path: Path, kind: str, patch: str) -> subprocess.CompletedProcess[str]:
+    """`kubectl patch --local`: the patch applied to the file, with no cluster to reach."""
+    return subprocess.run(
+        [kubectl, "patch", "--local", "-f", str(path), f"--type={kind}", "-p", patch, "-o", "yaml"],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+        env={**os.environ, "KUBECONFIG": os.devnull},
+    )
 
 
 def run_bash(script: str, *, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -225,14 +233,7 @@ def test_patches_run_offline_on_every_fixture_object(case: str, kubectl: str, tm
             continue
         path = tmp_path / "object.yaml"
         path.write_text(yaml.safe_dump(obj))
-        done = subprocess.run(
-            [kubectl, "patch", "--local", "-f", str(path), "--type=json", "-p", owner_refs, "-o", "yaml"],
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT,
-            check=False,
-            env={**os.environ, "KUBECONFIG": os.devnull},
-        )
+        done = patch_offline(kubectl, path, "json", owner_refs)
         assert done.returncode == 0, done.stderr
         patched = yaml.safe_load(done.stdout)
         expected = copy.deepcopy(obj)
@@ -251,14 +252,7 @@ def test_the_finalizer_patch_refuses_while_orphaning_is_pending(
     obj["metadata"]["finalizers"] = finalizers
     path = tmp_path / "dpudeployment.yaml"
     path.write_text(yaml.safe_dump(obj))
-    done = subprocess.run(
-        [kubectl, "patch", "--local", "-f", str(path), "--type=json", "-p", patch, "-o", "yaml"],
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        check=False,
-        env={**os.environ, "KUBECONFIG": os.devnull},
-    )
+    done = patch_offline(kubectl, path, "json", patch)
     assert (done.returncode == 0) == ok, done.stderr
     if ok:
         assert "finalizers" not in yaml.safe_load(done.stdout)["metadata"]
@@ -472,14 +466,7 @@ def test_the_rollback_removes_the_application_and_nothing_else(
     path = apply.removeprefix("kubectl apply -f ")
     assert path.startswith("deploy/")
     source = ADOPT / "steady-state" / "inputs" / path.removeprefix("deploy/")
-    done = subprocess.run(
-        [kubectl, "patch", "--local", "-f", str(source), "--type=merge", "-p", "{}", "-o", "yaml"],
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        check=False,
-        env={**os.environ, "KUBECONFIG": os.devnull},
-    )
+    done = patch_offline(kubectl, source, "merge", "{}")
     assert done.returncode == 0, done.stderr
     assert yaml.safe_load(done.stdout)["kind"] == "DPUDeployment"
 
@@ -489,14 +476,7 @@ def test_kubectl_reads_the_application(kubectl: str, tmp_path: Path) -> None:
     (apply,) = kubectl_lines(block("10. Let Argo CD take over"))
     path = tmp_path / apply.removeprefix("kubectl apply -f ")
     path.write_text(block("10. Let Argo CD take over", "yaml"))
-    done = subprocess.run(
-        [kubectl, "patch", "--local", "-f", str(path), "--type=merge", "-p", "{}", "-o", "yaml"],
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        check=False,
-        env={**os.environ, "KUBECONFIG": os.devnull},
-    )
+    done = patch_offline(kubectl, path, "merge", "{}")
     assert done.returncode == 0, done.stderr
     assert yaml.safe_load(done.stdout) == yaml.safe_load(path.read_text())
 
