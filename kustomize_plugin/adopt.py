@@ -18,6 +18,7 @@ from .expand.chain import KIND as CHAIN
 from .expand.dpuservice import KIND as DPUSERVICE
 from .expand.dpuset import KIND as DPUSET
 from .expand.interface import KIND as INTERFACE
+from .expand.interface import interface_name
 from .index import kind_of
 from .lock import API_VERSION as LOCK_API_VERSION
 from .lock import KIND as LOCK_KIND
@@ -104,13 +105,6 @@ def _annotation(obj: dict[str, Any], key: str) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _interface_name(obj: dict[str, Any]) -> str:
-    value: Any = obj
-    for key in ("spec", "template", "spec", "template", "spec", "service", "interfaceName"):
-        value = value.get(key) if isinstance(value, dict) else None
-    return value if isinstance(value, str) else ""
-
-
 def _created(obj: dict[str, Any]) -> str:
     value = (obj.get("metadata") or {}).get("creationTimestamp")
     return value if isinstance(value, str) else ""
@@ -155,7 +149,7 @@ def index_live(objs: Iterable[Any]) -> tuple[dict[str, _Live], set[str], list[Re
         elif kind == DPUSERVICE:
             live.services.setdefault(service, []).append(obj)
         elif kind == INTERFACE:
-            live.interfaces.setdefault((service, _interface_name(obj)), []).append(obj)
+            live.interfaces.setdefault((service, interface_name(obj)), []).append(obj)
         else:
             live.chains.append(obj)
     return by_owner, deployments, out

@@ -68,3 +68,11 @@ def generate_interface(
         labels={naming.SERVICE_LABEL: service.key},
         annotations={naming.SERVICE_VERSION_ANNOTATION: service.version},
     )
+
+
+def interface_name(obj: dict[str, Any]) -> str:
+    """The interface a DPUServiceInterface object (built here, or read from a cluster) serves; "" if none."""
+    value: Any = obj
+    for key in ("spec", "template", "spec", "template", "spec", "service", "interfaceName"):
+        value = value.get(key) if isinstance(value, dict) else None
+    return value if isinstance(value, str) else ""
