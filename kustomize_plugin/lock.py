@@ -55,11 +55,6 @@ class Entry:
         return out
 
 
-# The names expand/revisions.py imports.
-ServiceEntry = Entry
-ChainEntry = Entry
-
-
 class DeploymentLock:
     """The lock of one DPUDeployment (same namespace and name), and the object it was read from, if any."""
 

@@ -8,6 +8,7 @@ nothing downstream sees more than one shape; `read_deployment` warns which defau
 
 from __future__ import annotations
 
+from . import lock
 from . import results as R
 from .results import ResourceRef, Result
 
@@ -27,11 +28,9 @@ BLUEFIELD_SOFTWARE = "BlueFieldSoftware"
 FLAVOR = "DPUFlavor"
 FLAVOR_TEMPLATE = "DPUFlavorTemplate"
 
-LOCK_V1 = "dpf-render.io/v1alpha1"
-LOCK = "DPUDeploymentLock"
 
 INPUT_KINDS = {
-    (LOCK_V1, LOCK),
+    (lock.API_VERSION, lock.KIND),
     (SVC_V1, DEPLOYMENT),
     (SVC_V1, TEMPLATE),
     (SVC_V1, CONFIGURATION),

@@ -28,6 +28,7 @@ from openapi_schema_validator import OAS30Validator
 from kustomize_plugin import naming
 
 from .conftest import CRDS, REPO, run_dpf_render
+from .crds import need_crds
 from .test_crd_schema import close
 from .test_crd_schema import validator as child_validator
 
@@ -224,8 +225,7 @@ def dpudeployment_validator() -> OAS30Validator:
 
 @pytest.mark.parametrize("name", CASES)
 def test_every_live_object_validates_against_its_crd(name: str) -> None:
-    if not CRDS.is_dir():
-        pytest.skip(f"DPF CRDs not found at {CRDS}")
+    need_crds()
     problems = []
     for obj in load(name).live:
         check = dpudeployment_validator() if obj["kind"] == "DPUDeployment" else child_validator(obj["kind"])

@@ -15,7 +15,7 @@ import pytest
 import yaml
 from openapi_schema_validator import OAS30Validator
 
-from kustomize_plugin import pipeline
+from kustomize_plugin import emit
 
 from .conftest import REPO
 from .crds import NOT_WRITTEN, crd_schema, need_crds, normalise, rules_of
@@ -97,7 +97,7 @@ def children_of(path: Path) -> list[dict[str, Any]]:
     docs = [d for d in yaml.safe_load_all(path.read_text()) if d]
     if len(docs) == 1 and docs[0].get("kind") == "ResourceList":
         docs = docs[0]["items"]
-    return [d for d in docs if d.get("kind") in pipeline.CHILD_KINDS]
+    return [d for d in docs if d.get("kind") in emit.CHILD_KINDS]
 
 
 @pytest.fixture(autouse=True)

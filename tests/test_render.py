@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from kustomize_plugin import krm, pipeline, yamldump, yamlload
+from kustomize_plugin import emit, krm, pipeline, yamldump, yamlload
 from kustomize_plugin.config import RenderConfig
 from kustomize_plugin.index import Item
 from kustomize_plugin.read import read_paths
@@ -38,7 +38,7 @@ def render(objs: list[dict[str, Any]], **options: Any) -> list[dict[str, Any]]:
 
 
 def children(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [d for d in docs if d["kind"] in pipeline.CHILD_KINDS]
+    return [d for d in docs if d["kind"] in emit.CHILD_KINDS]
 
 
 def names(docs: list[dict[str, Any]]) -> dict[str, list[str]]:

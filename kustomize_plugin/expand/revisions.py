@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .. import gojson, gotemplate, naming
 from .. import results as R
-from ..lock import ChainEntry, DeploymentLock, ServiceEntry
+from ..lock import DeploymentLock, Entry
 from ..merge import coalesce
 
 TYPE_CHECKING = False
@@ -84,13 +84,11 @@ class DeploymentRevision:
         "lock",
         "locked",
         "owner",
-        "resolved",
         "services",
     )
 
-    def __init__(self, deployment: Deployment, resolved: Resolved, locked: DeploymentLock | None) -> None:
+    def __init__(self, deployment: Deployment, locked: DeploymentLock | None) -> None:
         self.deployment = deployment
-        self.resolved = resolved
         self.owner = naming.owner_value(deployment.namespace, deployment.name)
         self.services: list[ServiceRevision] = []
         self.chain: ChainRevision | None = None
@@ -131,7 +129,7 @@ def derive_revision(
     d: Deployment, resolved: Resolved, order: list[str], locked: DeploymentLock | None = None
 ) -> tuple[DeploymentRevision | None, list[Result]]:
     out: list[Result] = []
-    revision = DeploymentRevision(d, resolved, locked)
+    revision = DeploymentRevision(d, locked)
     ns = d.namespace
     entries = locked.services if locked is not None else {}
     by_key: dict[str, ServiceRevision] = {}
@@ -169,9 +167,7 @@ def derive_revision(
     return revision, out
 
 
-def decide_service(
-    revision: DeploymentRevision, service: ServiceRevision, entry: ServiceEntry | None
-) -> None:
+def decide_service(revision: DeploymentRevision, service: ServiceRevision, entry: Entry | None) -> None:
     """Keep, patch in place, or mint a new revision, as DPF's reconcileDPUServices decides against live objects.
 
     DPF (internal/dpuservice/controllers/dpudeployment_controller_dpuservice.go): a live revision whose version
@@ -211,7 +207,7 @@ def decide_chain(
     revision: DeploymentRevision,
     chain: ChainRevision,
     services: dict[str, ServiceRevision],
-    entry: ChainEntry | None,
+    entry: Entry | None,
 ) -> None:
     """DPF's reconcileDPUServiceChain: the same three cases as a service, where the chain is disruptive when its
     own policy says so or a service it selects gets a new disruptive revision (`hasDisruptiveServices`)."""
@@ -264,7 +260,7 @@ def record_lock(revision: DeploymentRevision) -> None:
     if locked is not None:
         lock.source, lock.ref = locked.source, locked.ref  # written back where it was read from
     for service in revision.services:
-        lock.services[service.key] = ServiceEntry(
+        lock.services[service.key] = Entry(
             service.name,
             service.digest,
             version=service.version,
@@ -272,7 +268,7 @@ def record_lock(revision: DeploymentRevision) -> None:
             rollout=service.rollout,
         )
     if chain is not None:
-        lock.chain = ChainEntry(chain.name, chain.digest, version=chain.version, rollout=chain.rollout)
+        lock.chain = Entry(chain.name, chain.digest, version=chain.version, rollout=chain.rollout)
 
 
 SERVICE_PARAMS_TYPE = "controllers.TemplateDPUServiceConfigurationValuesParams"

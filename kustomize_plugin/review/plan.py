@@ -15,7 +15,8 @@ import json
 import re
 
 from .. import naming
-from ..emit import KIND_ORDER
+from ..emit import CHILD_KINDS, KIND_ORDER
+from ..expand.interface import interface_name
 from ..model import NODE_EFFECT_ACTIONS
 
 TYPE_CHECKING = False
@@ -45,7 +46,6 @@ DPUSET = "DPUSet"
 DPUSERVICE = "DPUService"
 INTERFACE = "DPUServiceInterface"
 CHAIN = "DPUServiceChain"
-CHILD_KINDS = frozenset(KIND_ORDER)
 # Fields of a DPUSet's DPU template that describe what is provisioned on the DPU itself.
 PROVISIONING_FIELDS = (
     "bfb",
@@ -337,14 +337,6 @@ class _Doc:
             self.identity = (group, self.kind, self.namespace, self.owner)
 
 
-def interface_name(obj: dict[str, Any]) -> str:
-    """The interface a DPUServiceInterface stands for (`spec.template.spec.template.spec.service.interfaceName`)."""
-    value: Any = obj
-    for key in ("spec", "template", "spec", "template", "spec", "service", "interfaceName"):
-        value = value.get(key) if isinstance(value, dict) else None
-    return value if isinstance(value, str) else ""
-
-
 Keyed = dict[tuple[str, ...], _Doc]
 
 
@@ -425,8 +417,8 @@ def _revision_info(revisions: Iterable[DeploymentRevision]) -> dict[tuple[str, s
             policy = f"upgradePolicy.applyNodeEffect is {'true' if service.disruptive else 'false'}"
             info = _RevisionInfo("service digest", service.digest, service.rollout, policy)
             out[(DPUSERVICE, ns, service.name)] = info
-            for _, interface_name in service.interfaces:
-                out[(INTERFACE, ns, interface_name)] = info
+            for _, dsi_name in service.interfaces:
+                out[(INTERFACE, ns, dsi_name)] = info
         chain = revision.chain
         if chain is not None:
             policy, renamed_policy = _chain_policy(revision)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from kustomize_plugin import pipeline
+from kustomize_plugin import emit, pipeline
 from kustomize_plugin.config import RenderConfig
 from kustomize_plugin.index import Item
 from kustomize_plugin.results import ResourceRef, Result
@@ -154,4 +154,4 @@ def errors(results: list[Result]) -> list[Result]:
 
 
 def children(docs: list[Any]) -> list[dict[str, Any]]:
-    return [d for d in docs if d["kind"] in pipeline.CHILD_KINDS]
+    return [d for d in docs if d["kind"] in emit.CHILD_KINDS]
