@@ -16,6 +16,7 @@ import os
 from . import results as R
 from . import yamlload
 from .index import Item
+from .model import type_name
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -233,7 +234,7 @@ def read_capped(stream: Any, max_bytes: int) -> bytes:
 def object_problem(doc: Any) -> str | None:
     """Why a document is not a Kubernetes object, or None."""
     if not isinstance(doc, dict):
-        return f"is not a mapping (a Kubernetes object), it is {type(doc).__name__}"
+        return f"is not a mapping (a Kubernetes object), it is {type_name(doc)}"
     api_version, kind = doc.get("apiVersion"), doc.get("kind")
     if not isinstance(api_version, str) or not isinstance(kind, str) or not api_version or not kind:
         return "is not a Kubernetes object: apiVersion and kind must be strings"

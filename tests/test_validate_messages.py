@@ -11,7 +11,9 @@ from typing import Any
 
 import pytest
 
+from kustomize_plugin import krm
 from kustomize_plugin.quantity import QuantityError, parse_quantity
+from kustomize_plugin.read import items_from_text
 
 from .validation.fixtures import NS, SVC, base_docs, find, run, set_path
 
@@ -87,3 +89,37 @@ def test_a_deployment_in_another_api_version_is_left_alone() -> None:
     other = {"apiVersion": SVC.replace("v1alpha1", "v1"), "kind": D, "metadata": {"name": 5}}
     _, results = run([*docs, other])
     assert results == []
+
+
+@pytest.mark.parametrize(
+    ("stream", "messages"),
+    [
+        (
+            "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: [null, [a], 1.5]\n",
+            [
+                "items[0] is not a mapping (a Kubernetes object), it is null",
+                "items[1] is not a mapping (a Kubernetes object), it is a list",
+                "items[2] is not a mapping (a Kubernetes object), it is a number",
+            ],
+        ),
+        ("--- [a]\n--- 7\n", [
+            "<stdin>: document 0 is not a mapping (a Kubernetes object), it is a list",
+            "<stdin>: document 1 is not a mapping (a Kubernetes object), it is an integer",
+        ]),
+    ],
+    ids=["resource-list", "stream"],
+)  # fmt: skip
+def test_an_item_that_is_not_an_object_is_named_in_yaml_words(stream: str, messages: list[str]) -> None:
+    request = krm.parse_request(stream.encode())
+    assert [r.message for r in request.results] == messages
+    for result in request.results:
+        assert not PYTHON.search(result.message), result.message
+
+
+def test_a_list_item_that_is_not_an_object_is_named_in_yaml_words() -> None:
+    text = "apiVersion: v1\nkind: List\nitems: [null, true]\n"
+    _, results = items_from_text(text, source="list.yaml", file_path="list.yaml")
+    assert [r.message for r in results] == [
+        "document 0 items[0]: is not a mapping (a Kubernetes object), it is null",
+        "document 0 items[1]: is not a mapping (a Kubernetes object), it is a boolean",
+    ]
