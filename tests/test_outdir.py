@@ -122,14 +122,14 @@ def test_the_home_folder_is_refused(checkout: Path, tmp_path: Path) -> None:
 
 
 def test_the_root_folder_is_refused(checkout: Path) -> None:
-    assert_refused(render("deploy", "-o", "/", cwd=checkout), "/")
+    assert_refused(render("deploy", "-o", "/", cwd=checkout), "-o /: is the root folder")
 
 
 def test_a_mount_point_is_refused(checkout: Path) -> None:
     mount = next((m for m in ("/dev/shm", "/proc", "/sys") if os.path.ismount(m)), None)
     if mount is None:
         pytest.skip("no mount point to try")
-    assert_refused(render("deploy", "-o", mount, cwd=checkout), mount)
+    assert_refused(render("deploy", "-o", mount, cwd=checkout), f"-o {mount}: is a mount point")
 
 
 def test_an_unwritable_parent_is_a_usage_error(checkout: Path, tmp_path: Path) -> None:
@@ -310,6 +310,7 @@ def test_sigkill_while_writing_then_a_rerun_cleans_up(checkout: Path, tmp_path: 
         time.sleep(0.001)
     process.send_signal(signal.SIGKILL)
     process.communicate(timeout=60)
+    assert process.returncode == -signal.SIGKILL  # killed while writing, not finished before the kill
     done = subprocess.run(command, cwd=checkout, env=tool_env(), capture_output=True, check=False)
     assert done.returncode == 0, done.stderr.decode()
     assert sorted(p.name for p in checkout.iterdir()) == [".git", "deploy", "notes.txt", "rendered"]
