@@ -21,6 +21,8 @@ import os
 import signal
 import stat
 
+from .read import read_regular
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -261,15 +263,13 @@ def _unknown_entries(folder: str, *, partial: bool = False) -> tuple[list[str], 
 def _read_marker(path: str) -> set[str] | None:
     """The paths a marker lists; None when there is none; RefusedError when it is not one this can read."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        data = read_regular(path, _MAX_MARKER_BYTES)
     except FileNotFoundError:
         return None
     except OSError as exc:
         raise RefusedError(f"{shown(path)} cannot be read: {exc.strerror}") from None
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise RefusedError(f"{shown(path)} is not a regular file")
-        data = handle.read(_MAX_MARKER_BYTES + 1)
+    if data is None:
+        raise RefusedError(f"{shown(path)} is not a regular file")
     try:
         lines = data.decode("utf-8").replace("\r\n", "\n").split("\n")
     except UnicodeDecodeError:

@@ -12,6 +12,7 @@ a link to a folder is never entered (a warning says so), and a FIFO or device is
 from __future__ import annotations
 
 import os
+import stat
 
 from . import results as R
 from . import yamlload
@@ -229,6 +230,20 @@ def read_capped(stream: Any, max_bytes: int) -> bytes:
         chunks.append(chunk)
         left -= len(chunk)
     return b"".join(chunks)
+
+
+def read_regular(path: str, max_bytes: int) -> bytes | None:
+    """Up to `max_bytes` + 1 bytes of the regular file at `path` (see `read_capped`), or None when it is not
+    one; OSError when it cannot be read.
+
+    For files that may be hostile or swapped since they were listed: a link is not followed and a FIFO is
+    not waited on (it is opened without blocking, then refused).
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        return read_capped(handle, max_bytes)
 
 
 def object_problem(doc: Any) -> str | None:

@@ -18,7 +18,7 @@ import os
 import stat
 
 from .. import outdir
-from ..read import read_capped
+from ..read import read_regular
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -77,16 +77,14 @@ def read_tree(directory: str, *, max_bytes: int) -> tuple[dict[str, bytes], list
 
 
 def _read_regular(path: str, max_bytes: int) -> bytes | str:
-    """The bytes of a regular file, or why not: opened without following a link or waiting on a FIFO (it
-    may have been swapped since it was listed), and never more than the limit."""
+    """The bytes of a regular file, or why not: it may have been swapped since it was listed, and never more
+    than the limit."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        data = read_regular(path, max_bytes)
     except OSError as exc:
         return f"cannot be read: {exc.strerror}"
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return "is not a regular file; it was not read"
-        data = read_capped(handle, max_bytes)
+    if data is None:
+        return "is not a regular file; it was not read"
     if len(data) > max_bytes:
         return f"is larger than the limit of {max_bytes} bytes (set DPF_RENDER_MAX_INPUT_BYTES to raise it)"
     return data
