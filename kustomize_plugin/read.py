@@ -203,7 +203,7 @@ def read_paths(
             out.append(R.error(f"{path}: {exc.strerror}", condition=None))
             continue
         except yamlload.YAMLInputError as exc:
-            out.append(_file_error(exc.message, path))
+            out.append(_file_error(exc.message, source))
             continue
         found, problems = items_from_text(
             text, source=source, file_path=file_path, start=len(items), max_bytes=max_bytes

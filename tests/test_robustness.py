@@ -122,6 +122,18 @@ def test_hostile_file_for_render_is_a_clear_error(tmp_path: Path, case: str) -> 
     assert message is None or message in stderr
 
 
+@pytest.mark.parametrize("case", ["non-UTF-8", "duplicate keys"])
+def test_hostile_stdin_for_render_names_stdin_as_every_stdin_error_does(case: str) -> None:
+    result = run_dpf_render("render", "-", stdin=HOSTILE[case][0])
+    stderr = result.stderr.decode()
+    assert result.returncode == 1, stderr
+    assert result.stdout == b""
+    assert_one_clear_line(stderr, "<stdin>")
+    message = HOSTILE[case][1]
+    assert message is not None
+    assert message in stderr
+
+
 def resource_list(*items: Any) -> bytes:
     doc = {"apiVersion": "config.kubernetes.io/v1", "kind": "ResourceList", "items": list(items)}
     return yaml.safe_dump(doc).encode()
