@@ -150,23 +150,21 @@ def items_from_text(
         docs = yamlload.load_documents(text, source=source, max_bytes=max_bytes)
     except yamlload.YAMLInputError as exc:
         return [], [
-            _file_error(exc.message if exc.line is None else f"line {exc.line}: {exc.message}", source)
+            file_error(exc.message if exc.line is None else f"line {exc.line}: {exc.message}", source)
         ]
     items: list[Item] = []
     out: list[Result] = []
     for index, doc in enumerate(docs):
         problem = object_problem(doc)
         if problem:
-            out.append(_file_error(f"document {index}: {problem}", source, index))
+            out.append(file_error(f"document {index}: {problem}", source, index))
             continue
         if doc.get("kind") in TOOL_KINDS or _is_list(doc):
             if _is_list(doc):
                 for j, inner in enumerate(doc["items"]):
                     inner_problem = object_problem(inner)
                     if inner_problem:
-                        out.append(
-                            _file_error(f"document {index} items[{j}]: {inner_problem}", source, index)
-                        )
+                        out.append(file_error(f"document {index} items[{j}]: {inner_problem}", source, index))
                     else:
                         items.append(Item(inner, start + len(items), file_path, index))
             continue
@@ -198,19 +196,26 @@ def read_paths(
                 with open(path, "rb") as handle:
                     data = read_capped(handle, max_bytes)
                 source = file_path = path
-            text = yamlload.decode(data, source=source, max_bytes=max_bytes)
         except OSError as exc:
             out.append(R.error(f"{path}: {exc.strerror}", condition=None))
             continue
-        except yamlload.YAMLInputError as exc:
-            out.append(_file_error(exc.message, source))
-            continue
-        found, problems = items_from_text(
-            text, source=source, file_path=file_path, start=len(items), max_bytes=max_bytes
+        found, problems = items_from_bytes(
+            data, source=source, file_path=file_path, start=len(items), max_bytes=max_bytes
         )
         items.extend(found)
         out.extend(problems)
     return items, out
+
+
+def items_from_bytes(
+    data: bytes, *, source: str, file_path: str | None, start: int, max_bytes: int
+) -> tuple[list[Item], list[Result]]:
+    """`items_from_text` of one file's bytes: more than `max_bytes` or not UTF-8 is one error naming `source`."""
+    try:
+        text = yamlload.decode(data, source=source, max_bytes=max_bytes)
+    except yamlload.YAMLInputError as exc:
+        return [], [file_error(exc.message, source)]
+    return items_from_text(text, source=source, file_path=file_path, start=start, max_bytes=max_bytes)
 
 
 def read_capped(stream: Any, max_bytes: int) -> bytes:
@@ -263,6 +268,7 @@ def _is_list(doc: dict[str, Any]) -> bool:
     return doc.get("apiVersion") == "v1" and doc.get("kind") == "List" and isinstance(doc.get("items"), list)
 
 
-def _file_error(message: str, source: str, index: int | None = None) -> Result:
+def file_error(message: str, source: str, index: int | None = None) -> Result:
+    """An input error about a whole file (or its document `index`), named by `source`."""
     ref = R.ResourceRef("", "", "", file_path=source, file_index=index)
     return R.Result(R.ERROR, message, ref, condition=R.INPUT)

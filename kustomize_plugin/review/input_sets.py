@@ -14,7 +14,7 @@ import subprocess
 from .. import results as R
 from .. import yamlload
 from ..index import Item
-from ..read import SUFFIXES, items_from_text, read_paths
+from ..read import SUFFIXES, file_error, items_from_bytes, read_paths
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ def read_input_set(
         if size > max_bytes:
             # The words of yamlload.decode, which refuses a file on disk that large.
             message = f"input is larger than the limit of {max_bytes} bytes (set {yamlload.MAX_BYTES_ENV} to raise it)"
-            out.append(_blob_error(rev, name, message))
+            out.append(file_error(message, f"{GIT_PREFIX}{rev}:{name}"))
         else:
             wanted.append((oid, name))
     try:
@@ -74,22 +74,12 @@ def read_input_set(
     items: list[Item] = []
     for (_, name), data in zip(wanted, contents, strict=True):
         source = f"{GIT_PREFIX}{rev}:{name}"
-        try:
-            text = yamlload.decode(data, source=source, max_bytes=max_bytes)
-        except yamlload.YAMLInputError as exc:
-            out.append(_blob_error(rev, name, exc.message))
-            continue
-        found, problems = items_from_text(
-            text, source=source, file_path=source, start=len(items), max_bytes=max_bytes
+        found, problems = items_from_bytes(
+            data, source=source, file_path=source, start=len(items), max_bytes=max_bytes
         )
         items.extend(found)
         out.extend(problems)
     return items, out
-
-
-def _blob_error(rev: str, name: str, message: str) -> Result:
-    source = f"{GIT_PREFIX}{rev}:{name}"
-    return R.Result(R.ERROR, message, R.ResourceRef("", "", "", file_path=source), condition=R.INPUT)
 
 
 def list_blobs(rev: str, path: str, *, cwd: str | None = None) -> list[tuple[str, str, int]]:
