@@ -25,6 +25,7 @@ import tempfile
 from . import config as config_mod
 from . import pipeline, yamldump, yamlload
 from . import results as R
+from .argocd_discovery import kustomization_of
 from .config import RenderConfig
 from .read import items_from_text, list_files, read_paths
 
@@ -49,7 +50,6 @@ DEFAULTS: dict[str, Any] = {
 ENV_NAMES = {o.argocd_parameter: o.argocd_env for o in OPTIONS if o.argocd_parameter and o.argocd_env}
 ENV_PREFIX = "ARGOCD_ENV_"
 PARAMETERS_ENV = "ARGOCD_APP_PARAMETERS"
-KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 # Extra `kustomize build` flags (e.g. `--enable-helm`). Read from the sidecar's own environment only: an
 # Application can set ARGOCD_ENV_* but never an unprefixed variable, so only the Argo CD operator can
 # enable what runs code (as Argo CD keeps kustomize.buildOptions in argocd-cm).
@@ -127,10 +127,6 @@ def _shown(value: Any) -> str:
     except RecursionError:
         text = "a value nested too deep to show"
     return text if len(text) <= 60 else text[:57] + "..."
-
-
-def kustomization_of(path: str) -> str | None:
-    return next((name for name in KUSTOMIZATION_FILES if os.path.isfile(os.path.join(path, name))), None)
 
 
 def kustomize_command(path: str, environ: Mapping[str, str]) -> list[str] | None:

@@ -33,15 +33,13 @@ RESOURCE_FIELDS = ("resources", "bases", "components")
 
 def find_deployment(app_dir: str) -> str | None:
     """The first file, relative to `app_dir`, holding a DPUDeployment that generate would read; else None."""
-    found = _in_kustomization(app_dir, set()) if _kustomization(app_dir) else _in_folder(app_dir)
+    found = _in_kustomization(app_dir, set()) if kustomization_of(app_dir) else _in_folder(app_dir)
     return os.path.relpath(found, app_dir) if found is not None else None
 
 
-def _kustomization(folder: str) -> str | None:
-    return next(
-        (os.path.join(folder, n) for n in KUSTOMIZATION_FILES if os.path.isfile(os.path.join(folder, n))),
-        None,
-    )
+def kustomization_of(folder: str) -> str | None:
+    """The name of the folder's kustomization file, as kustomize looks for one; None when it has none."""
+    return next((name for name in KUSTOMIZATION_FILES if os.path.isfile(os.path.join(folder, name))), None)
 
 
 def _in_folder(folder: str) -> str | None:
@@ -59,10 +57,10 @@ def _in_kustomization(folder: str, seen: set[str]) -> str | None:
     if real in seen:  # kustomize refuses cycles; stop rather than loop
         return None
     seen.add(real)
-    path = _kustomization(folder)
-    if path is None:
+    name = kustomization_of(folder)
+    if name is None:
         return None
-    document = _load_one(path)
+    document = _load_one(os.path.join(folder, name))
     if not isinstance(document, dict):
         return None
     for field in RESOURCE_FIELDS:
