@@ -159,10 +159,16 @@ def _outside(given: str, path: str, root: str) -> str | None:
     return "is outside the kustomization folder"
 
 
-def decide(request: Request, *, cwd: str, max_bytes: int = yamlload.DEFAULT_MAX_BYTES) -> pipeline.Outcome:
-    """Every check and result of the function; the children are built later, while they are written."""
+def decide(
+    request: Request, *, cwd: str, max_bytes: int = yamlload.DEFAULT_MAX_BYTES, mode: str | None = None
+) -> pipeline.Outcome:
+    """Every check and result of the function; the children are built later, while they are written.
+
+    `mode` is pipeline.KRM or pipeline.FINAL; by default what the request asks for (KRM for a ResourceList).
+    """
     config, found = config_mod.from_function_config(request.function_config)
-    mode = pipeline.KRM if request.resource_list else pipeline.FINAL
+    if mode is None:
+        mode = pipeline.KRM if request.resource_list else pipeline.FINAL
     return pipeline.execute(lambda: _inputs(request, config, found, cwd, max_bytes), config, mode=mode)
 
 
@@ -229,11 +235,16 @@ def main(stdin: BinaryIO | None = None, stdout: TextIO | None = None, stderr: Te
         stderr.write(R.printable(f"dpf-render: {exc}") + "\n")
         return R.EXIT_USAGE
     request = parse_request(read_capped(stdin, max_bytes), max_bytes=max_bytes)
-    outcome = decide(request, cwd=os.getcwd(), max_bytes=max_bytes)
+    return respond(request, stdout=stdout, stderr=stderr, cwd=os.getcwd(), max_bytes=max_bytes)
+
+
+def respond(request: Request, *, stdout: TextIO, stderr: TextIO, cwd: str, max_bytes: int) -> int:
+    """The function's answer to a parsed request: the results on stderr, then its output; the exit code."""
+    outcome = decide(request, cwd=cwd, max_bytes=max_bytes)
     pieces = output_pieces(request, outcome)
     write_whole(stderr, R.stderr_lines(outcome.results))
     write_whole(stdout, pieces)
     return outcome.code
 
 
-__all__ = ["decide", "items_from_text", "main", "parse_request", "render_output"]
+__all__ = ["decide", "items_from_text", "main", "parse_request", "render_output", "respond"]

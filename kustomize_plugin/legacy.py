@@ -12,12 +12,11 @@ kustomize drops them at the end of the build (pipeline.KRM).
 
 from __future__ import annotations
 
-import io
 import os
 import sys
 
 from . import config as config_mod
-from . import krm, yamldump, yamlload
+from . import krm, pipeline, yamldump, yamlload
 from . import results as R
 from .output import utf8, write_whole
 from .read import read_capped
@@ -54,12 +53,13 @@ def main(
     except ValueError as exc:
         stderr.write(R.printable(f"dpf-render: {exc}") + "\n")
         return R.EXIT_USAGE
+    cwd = cwd if cwd is not None else os.getcwd()
     data = b"" if _is_terminal(stdin) else read_capped(stdin, max_bytes)
     request = krm.parse_request(data, max_bytes=max_bytes)
     if request.resource_list and not args:
         # The env var leaked into an exec KRM function call (kustomize run inside a legacy plugin):
         # a ResourceList carries its own functionConfig and wants one back.
-        return krm.main(stdin=io.BytesIO(data), stdout=stdout, stderr=stderr)
+        return krm.respond(request, stdout=stdout, stderr=stderr, cwd=cwd, max_bytes=max_bytes)
     try:
         function_config = read_config(args, environ)
     except UsageError as exc:
@@ -67,8 +67,7 @@ def main(
         return R.EXIT_USAGE
     request.function_config = function_config
     # KRM semantics (consumed inputs kept as local-config), written back below as a plain stream.
-    request.resource_list = True
-    outcome = krm.decide(request, cwd=cwd if cwd is not None else os.getcwd(), max_bytes=max_bytes)
+    outcome = krm.decide(request, cwd=cwd, max_bytes=max_bytes, mode=pipeline.KRM)
     write_whole(stderr, R.stderr_lines(outcome.results))
     if outcome.code == R.EXIT_OK and outcome.rendering is not None:
         write_whole(stdout, list(yamldump.stream_pieces(outcome.rendering.documents())))
