@@ -133,6 +133,25 @@ def test_the_pins_satisfy_the_declared_dependencies() -> None:
         assert requirement.specifier.contains(pinned[name]), (name, pinned[name], str(requirement))
 
 
+def test_every_declared_dependency_is_imported_by_the_package() -> None:
+    # Anything else would ship in the wheel's requirements, the sidecar and the single file for nothing: what
+    # only the tests use belongs in the dev extra.
+    import ast
+    from importlib.metadata import packages_distributions
+
+    imported: set[str] = set()
+    for path in (REPO / "kustomize_plugin").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.split(".")[0])
+    providers = packages_distributions()
+    used = {dist.lower() for module in imported for dist in providers.get(module, [])}
+    declared = {Requirement(r).name.lower() for r in PROJECT["dependencies"]}
+    assert declared <= used, declared - used
+
+
 def test_the_wheel_installs_into_a_fresh_venv_and_renders(wheel: Path, tmp_path: Path) -> None:
     venv = tmp_path / "venv"
     run([sys.executable, "-m", "venv", str(venv)])
