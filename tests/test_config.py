@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from kustomize_plugin import argocd, config
+from kustomize_plugin import results as R
 from kustomize_plugin.config import RenderConfig
 
 from .conftest import REPO, run_dpf_render
@@ -115,3 +118,94 @@ def test_argo_cd_cannot_set_the_load_restrictor() -> None:
     assert parsed.confined
     known = "namespace, keepInputs, strict, syncWaves, syncOptions, bfbVersions"
     assert [r.message for r in results] == [f"parameter loadRestrictor: unknown parameter (known: {known})"]
+
+
+# --- the option tables in the docs, held to config.OPTIONS ----------------------------------------------------
+
+
+def table(path: Path, header: str) -> list[list[str]]:
+    """The rows (cells) of the Markdown table in `path` whose header row starts with `header`."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(header))
+    rows = []
+    for line in lines[start + 2 :]:
+        if not line.startswith("|"):
+            break
+        rows.append([cell.strip() for cell in re.split(r"(?<!\\)\|", line)[1:-1]])
+    return rows
+
+
+def ticks(cell: str) -> list[str]:
+    return re.findall(r"`([^`]*)`", cell)
+
+
+def flags_in(cell: str) -> list[str]:
+    return [tick.split()[0] for tick in ticks(cell) if tick.startswith("-")]
+
+
+def flags_of(option: config.Option) -> list[str]:
+    return [flag for flag in (option.short, option.flag) if flag]
+
+
+def default_shown(option: config.Option) -> str:
+    """How the README and docs/usage.md tables show the default."""
+    if option.kind == config.BOOLEAN:
+        return str(option.default).lower()
+    if option.kind == config.RESTRICTOR:
+        return f"`{option.default}`"
+    assert not option.default, option.key
+    return "none"
+
+
+def test_the_readme_options_table_is_the_table() -> None:
+    rows = {ticks(row[0])[0]: row for row in table(REPO / "README.md", "| functionConfig `spec` |")}
+    assert sorted(rows) == sorted(config.BY_KEY)
+    for option in config.OPTIONS:
+        _, flags, argocd_names, default = rows[option.key][:4]
+        assert flags_in(flags) == flags_of(option), option.key
+        assert ticks(argocd_names) == ([option.argocd_parameter, option.argocd_env] if option.argocd else [])
+        assert default.startswith(default_shown(option)), option.key
+
+
+def test_the_usage_options_table_is_the_table() -> None:
+    rows: dict[str, list[str]] = {}
+    for row in table(REPO / "docs" / "usage.md", "| command line | functionConfig `spec` |"):
+        head, _, rest = ticks(row[1])[0].partition(":")  # `namespace`, `argocd: {syncWaves: true}`
+        nested = re.match(r"\s*\{(\w+):", rest)
+        key = f"{head}.{nested[1]}" if nested and head not in config.BY_KEY else head
+        rows[key] = row
+    assert sorted(rows) == sorted(config.BY_KEY)
+    for option in config.OPTIONS:
+        flags, _, default = rows[option.key][:3]
+        assert flags_in(flags) == flags_of(option), option.key
+        assert default.startswith(default_shown(option)), option.key
+
+
+def test_the_argocd_options_table_is_the_table() -> None:
+    rows = {ticks(row[0])[0]: row for row in table(REPO / "docs" / "argocd.md", "| parameter | env ")}
+    assert list(rows) == list(argocd.DEFAULTS)
+    for option in argocd.OPTIONS:
+        _, env, default = rows[str(option.argocd_parameter)][:3]
+        assert ticks(env)[0] == option.argocd_env
+        if option.attribute != "namespace":  # the Application's destination namespace
+            assert ticks(default) == [json_default(option)], option.key
+
+
+def json_default(option: config.Option) -> str:
+    """An announced default as argocd/plugin.yaml and docs/argocd.md write it."""
+    return "{}" if option.kind == config.VERSIONS else f'"{str(option.default).lower()}"'
+
+
+def test_the_known_keys_in_the_usage_guide_are_the_ones_printed() -> None:
+    results = config.from_function_config(configmap(stict="true") | {"metadata": {"name": "x"}})[1]
+    line = R.stderr_lines(results)
+    assert "data.stict" in line
+    assert line in (REPO / "docs" / "usage.md").read_text(encoding="utf-8")
+
+
+def test_argocd_generate_help_lists_every_option_an_application_may_set() -> None:
+    done = run_dpf_render("argocd", "generate", "--help")
+    assert done.returncode == 0
+    lines = done.stdout.decode().splitlines()
+    shown = [line.split()[:2] for line in lines if line.strip().split(" ", 1)[0] in argocd.DEFAULTS]
+    assert shown == [[str(o.argocd_parameter), f"ARGOCD_ENV_{o.argocd_env}"] for o in argocd.OPTIONS]
