@@ -41,12 +41,10 @@ if TYPE_CHECKING:
 # The options an Application may set (config.OPTIONS), as plugin parameters announced in argocd/plugin.yaml
 # and as plugin env: `env: [{name: SYNC_WAVES, value: "true"}]` arrives as ARGOCD_ENV_SYNC_WAVES.
 OPTIONS = [option for option in config_mod.OPTIONS if option.argocd]
-# The announced defaults, as plugin.yaml writes them (Argo CD never sends them: generate applies them
-# itself; tests/test_argocd_cmp.py holds the two together). The namespace default is the Application's
-# destination namespace.
-DEFAULTS: dict[str, Any] = {
-    str(o.argocd_parameter): {} if o.kind == config_mod.VERSIONS else str(o.default).lower() for o in OPTIONS
-}
+# The parameters an Application may send, with the defaults plugin.yaml announces (tests/test_argocd_cmp.py
+# holds the two together). Argo CD never sends a default, and generate needs none: an option left unset keeps
+# RenderConfig's default, the announced one (for the namespace, the Application's destination namespace).
+DEFAULTS: dict[str, Any] = {str(o.argocd_parameter): o.argocd_default for o in OPTIONS}
 ENV_NAMES = {o.argocd_parameter: o.argocd_env for o in OPTIONS if o.argocd_parameter and o.argocd_env}
 ENV_PREFIX = "ARGOCD_ENV_"
 PARAMETERS_ENV = "ARGOCD_APP_PARAMETERS"

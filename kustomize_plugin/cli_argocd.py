@@ -10,7 +10,15 @@ import os
 
 import click
 
+from . import config as config_mod
 from .cli_options import CONTEXT
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any, TypeVar
+
+    F = TypeVar("F", bound=Callable[..., Any])
 
 
 @click.group("argocd", context_settings=CONTEXT)
@@ -23,8 +31,29 @@ def argocd() -> None:
     """
 
 
+def _with_options(function: F) -> F:
+    """The docstring's `{options}` replaced by the options an Application may set, from config.OPTIONS."""
+    rows = []
+    for option in config_mod.OPTIONS:
+        if not option.argocd:
+            continue
+        if option.attribute == "namespace":
+            default = "default: ARGOCD_APP_NAMESPACE"
+        elif option.kind == config_mod.VERSIONS:
+            default = "{} (env form: name=version,...)"
+        else:
+            default = f'"{option.argocd_default}"'
+        rows.append((str(option.argocd_parameter), f"ARGOCD_ENV_{option.argocd_env}", default))
+    widths = [max(len(row[column]) for row in rows) + 2 for column in (0, 1)]
+    table = "\n".join(f"      {p:<{widths[0]}}{e:<{widths[1]}}{d}" for p, e, d in rows)
+    if function.__doc__:  # None under python -OO
+        function.__doc__ = function.__doc__.replace("    {options}", table)
+    return function
+
+
 @argocd.command(context_settings=CONTEXT)
 @click.argument("path", default=".", required=False, metavar="[APP_DIR]", type=click.Path(file_okay=False))
+@_with_options
 def generate(path: str) -> None:
     """Render an Argo CD app folder (default: the current folder) to manifests on stdout.
 
@@ -33,12 +62,7 @@ def generate(path: str) -> None:
     kustomize is on PATH). Options, parameters first, then plugin env, then the defaults:
 
     \b
-      namespace    ARGOCD_ENV_NAMESPACE     default: ARGOCD_APP_NAMESPACE
-      keepInputs   ARGOCD_ENV_KEEP_INPUTS   "false"
-      strict       ARGOCD_ENV_STRICT        "false"
-      syncWaves    ARGOCD_ENV_SYNC_WAVES    "false"
-      syncOptions  ARGOCD_ENV_SYNC_OPTIONS  "false"
-      bfbVersions  ARGOCD_ENV_BFB_VERSIONS  {} (env form: name=version,...)
+    {options}
 
     Parameters arrive as JSON in ARGOCD_APP_PARAMETERS. Errors go to stderr as one block (Argo CD shows
     it) and nothing to stdout; a render without DPF children is refused. Extra `kustomize build` flags

@@ -7,8 +7,8 @@ all go by the table and parse values with one function per type: the KRM functio
 render command (cli_options.py), `render`'s plain arguments read without click (`parse_render_args`), and
 the Argo CD plugin's env and parameters (argocd.py); argocd/plugin.yaml announces the same parameters (a
 test holds them together). Unknown keys and wrong types are errors naming the field. The README's
-functionConfig table lists the options for users, docs/argocd.md their Argo CD names, docs/architecture.md
-how to add one.
+functionConfig table lists the options for users, docs/usage.md their flags, docs/argocd.md their Argo CD
+names (tests/test_config.py holds the three tables to this one), docs/architecture.md how to add one.
 """
 
 from __future__ import annotations
@@ -93,6 +93,11 @@ class Option:
     def argocd(self) -> bool:
         """Whether an Argo CD Application may set it (plugin env or parameter)."""
         return self.argocd_parameter is not None
+
+    @property
+    def argocd_default(self) -> Any:
+        """The default argocd/plugin.yaml announces: a map of BFB versions, else the default as text."""
+        return {} if self.kind == VERSIONS else str(self.default).lower()
 
 
 # In the order of `--help`, of the functionConfig's known keys and of argocd/plugin.yaml's parameters.
