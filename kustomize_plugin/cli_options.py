@@ -62,10 +62,10 @@ def build_config(**options: Any) -> RenderConfig:
         value = options[option.attribute]
         if option.kind == config_mod.VERSIONS:
             pairs: Sequence[str] = value
-            for pair in pairs:
-                if config_mod.version_pairs([pair])[0] is None:
-                    raise click.BadParameter(f"expected NAME=VERSION, got {pair!r}", param_hint=option.flag)
             value = config_mod.version_pairs(pairs)[0]
+            if value is None:  # name the pair, as the user typed it
+                bad = next(pair for pair in pairs if config_mod.version_pairs([pair])[0] is None)
+                raise click.BadParameter(f"expected NAME=VERSION, got {bad!r}", param_hint=option.flag)
         elif option.kind == config_mod.RESTRICTOR:
             value = config_mod.LOAD_RESTRICTORS[value]
         values[option.attribute] = value
