@@ -35,9 +35,10 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pytest
-
 from kustomize_plugin import yamlload
+
+# Re-exported: the Argo CD tests import it from here.
+from .conftest import require_tool as require_tool  # noqa: PLC0414
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
@@ -607,14 +608,3 @@ def _args_to_log(argv: Sequence[str]) -> str:
 def _signal_text(number: int) -> str:
     texts = {signal.SIGTERM: "terminated", signal.SIGKILL: "killed", signal.SIGINT: "interrupt"}
     return texts.get(signal.Signals(number), signal.Signals(number).name)
-
-
-def require_tool(tool: str, how: str) -> str:
-    """The tool's path; a skip naming how to install it, or a failure when CI requires every tool."""
-    found = shutil.which(tool)
-    if found:
-        return found
-    message = f"{tool} is not on PATH: {how}"
-    if os.environ.get("DPF_RENDER_E2E") == "required":
-        pytest.fail(message)
-    pytest.skip(message)

@@ -1,4 +1,5 @@
-"""Shared test fixtures: the golden update switch, paths, DPF's CRDs, and running dpf-render for real."""
+"""Shared test fixtures: the golden update switch, paths, DPF's CRDs, the bundled example's objects, running
+dpf-render for real, and finding the external tools the end-to-end tests run."""
 
 from __future__ import annotations
 
@@ -11,6 +12,10 @@ import tempfile
 from pathlib import Path
 
 import pytest
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, NoReturn
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -91,3 +96,29 @@ def run_dpf_render(
         timeout=120,
         check=False,
     )
+
+
+def example_documents() -> list[Any]:
+    """The bundled example's objects, file by file in sorted order as `render` reads the folder (fresh each
+    call, so a test may change them)."""
+    from kustomize_plugin import yamlload
+
+    docs: list[Any] = []
+    for path in sorted(PRODUCER_CONSUMER.glob("*.yaml")):
+        docs += yamlload.load_documents(path.read_text(encoding="utf-8"))
+    return docs
+
+
+def missing_tool(message: str) -> NoReturn:
+    """Skip the test for a missing external tool, or fail it when CI requires every tool (DPF_RENDER_E2E=required)."""
+    if os.environ.get("DPF_RENDER_E2E") == "required":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def require_tool(tool: str, how: str) -> str:
+    """The tool's path; a skip naming how to install it, or a failure when CI requires every tool."""
+    found = shutil.which(tool)
+    if found:
+        return found
+    missing_tool(f"{tool} is not on PATH: {how}")

@@ -16,23 +16,22 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import REPO, run_dpf_render, tool_env
+from .conftest import PRODUCER_CONSUMER, run_dpf_render, tool_env
 
-EXAMPLE = REPO / "examples" / "producer-consumer"
 SECRET = "hunter2-do-not-print"
 
 
 @pytest.fixture
 def rendered(tmp_path: Path) -> Path:
     out = tmp_path / "rendered"
-    done = run_dpf_render("render", str(EXAMPLE), "-o", str(out), cwd=tmp_path)
+    done = run_dpf_render("render", str(PRODUCER_CONSUMER), "-o", str(out), cwd=tmp_path)
     assert done.returncode == 0, done.stderr.decode()
     return out
 
 
 def check(directory: Path, **env: str) -> subprocess.CompletedProcess[bytes]:
     return run_dpf_render(
-        "check", str(EXAMPLE), "--against", str(directory), env=tool_env(SECRET_TOKEN=SECRET, **env)
+        "check", str(PRODUCER_CONSUMER), "--against", str(directory), env=tool_env(SECRET_TOKEN=SECRET, **env)
     )
 
 

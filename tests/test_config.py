@@ -12,9 +12,7 @@ from kustomize_plugin import argocd, config
 from kustomize_plugin import results as R
 from kustomize_plugin.config import RenderConfig
 
-from .conftest import REPO, run_dpf_render
-
-EXAMPLE = REPO / "examples" / "producer-consumer"
+from .conftest import PRODUCER_CONSUMER, REPO, run_dpf_render
 
 
 def configmap(**data: str) -> dict[str, Any]:
@@ -52,7 +50,7 @@ def test_a_bfb_without_a_version_is_an_error_in_every_reader(read: Any) -> None:
 
 
 def test_a_bfb_without_a_version_is_a_usage_error_on_the_command_line() -> None:
-    done = run_dpf_render("render", str(EXAMPLE), "--bfb-version", "bf-bundle=")
+    done = run_dpf_render("render", str(PRODUCER_CONSUMER), "--bfb-version", "bf-bundle=")
     assert done.returncode == 2
     assert b"expected NAME=VERSION, got 'bf-bundle='" in done.stderr
 

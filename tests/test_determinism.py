@@ -18,7 +18,7 @@ import pytest
 from kustomize_plugin import yamldump, yamlload
 from kustomize_plugin.pipeline import CHILD_KINDS
 
-from .conftest import REPO, run_dpf_render, tool_env
+from .conftest import REPO, example_documents, run_dpf_render, tool_env
 
 pytestmark = pytest.mark.slow  # twenty runs of the console script
 
@@ -35,9 +35,7 @@ LOCALES = ["C", "C.UTF-8", "POSIX", "tr_TR.UTF-8", "de_DE.ISO-8859-1", "ja_JP.eu
 
 
 def inputs() -> list[Any]:
-    docs: list[Any] = []
-    for path in sorted((REPO / "examples" / "producer-consumer").glob("*.yaml")):
-        docs += yamlload.load_documents(path.read_text(encoding="utf-8"))
+    docs = example_documents()
     docs += gen_fleet.fleet(12, constraint=True)  # two namespaces, templating, chains, a DOCA constraint
     docs.append(
         {

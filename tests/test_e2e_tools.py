@@ -21,7 +21,16 @@ import pytest
 
 from kustomize_plugin import naming, pipeline, yamldump, yamlload
 
-from .conftest import EXAMPLE_INPUT_FILES, HANG_GUARD, PRODUCER_CONSUMER, REPO, dpf_render_bin, tool_env
+from .conftest import (
+    EXAMPLE_INPUT_FILES,
+    HANG_GUARD,
+    PRODUCER_CONSUMER,
+    REPO,
+    dpf_render_bin,
+    missing_tool,
+    require_tool,
+    tool_env,
+)
 from .golden_util import assert_golden
 
 pytestmark = pytest.mark.e2e
@@ -46,19 +55,13 @@ INSTALL = {
 
 
 def tool(name: str) -> str:
-    """The tool's path; skip (or fail under DPF_RENDER_E2E=required) when it is missing."""
-    path = shutil.which(name)
-    if path and name == "kustomize" and "--enable-exec" not in _help(path):
-        message = (
+    """The tool's path; skip (or fail under DPF_RENDER_E2E=required) when it is missing or too old."""
+    path = require_tool(name, f"install it: {INSTALL[name]}")
+    if name == "kustomize" and "--enable-exec" not in _help(path):
+        missing_tool(
             f"{path} cannot run exec KRM functions (no --enable-exec); install kustomize 5: {INSTALL[name]}"
         )
-    elif path:
-        return path
-    else:
-        message = f"{name} not found on PATH; install it: {INSTALL[name]}"
-    if os.environ.get("DPF_RENDER_E2E") == "required":
-        pytest.fail(f"{message} [DPF_RENDER_E2E=required]")
-    pytest.skip(message)
+    return path
 
 
 def _help(path: str) -> str:

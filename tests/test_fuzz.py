@@ -17,6 +17,7 @@ exit 3, each run through the console script on the path it broke.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import importlib
 import os
@@ -30,7 +31,8 @@ from hypothesis import strategies as st
 
 from kustomize_plugin import krm, yamldump, yamlload
 
-from .conftest import REPO, run_dpf_render, tool_env
+from .conftest import REPO, example_documents, run_dpf_render, tool_env
+from .test_stderr_lines import CONTROLS
 
 pytestmark = pytest.mark.slow  # thousands of generated inputs through every command
 
@@ -47,11 +49,7 @@ HANG_GUARD_SECONDS = 20
 
 
 def _bases() -> list[list[Any]]:
-    bases = []
-    example = []
-    for path in sorted((REPO / "examples" / "producer-consumer").glob("*.yaml")):
-        example += yamlload.load_documents(path.read_text(encoding="utf-8"))
-    bases.append(example)
+    bases = [example_documents()]
     for path in sorted((REPO / "tests" / "golden").glob("*/input.yaml")):
         docs = yamlload.load_documents(path.read_text(encoding="utf-8"))
         if any(isinstance(d, dict) and d.get("kind") == "DPUDeployment" for d in docs):
@@ -203,6 +201,27 @@ def _alarm(signum: int, frame: object) -> None:  # noqa: ARG001 - the signal han
     raise Hang(f"no answer within {HANG_GUARD_SECONDS} s")
 
 
+@contextlib.contextmanager
+def hang_guard() -> Iterator[None]:
+    """Turn a run that takes over HANG_GUARD_SECONDS into a failure (Hang) instead of a stuck test session."""
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, HANG_GUARD_SECONDS)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+# The in-process fuzzers' settings: reproducible in CI, new examples (and the example database) locally.
+IN_PROCESS = settings(
+    deadline=None,
+    derandomize=IN_CI,
+    database=None if IN_CI else settings().database,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+)
+
+
 def run_function(data: bytes) -> tuple[str, int, list[dict[str, Any]], bool]:
     """The KRM function in process, as main runs it: (stdout, exit code, results, ResourceList?)."""
     request = krm.parse_request(data)
@@ -240,19 +259,11 @@ def check_output(text: str, code: int, *, resource_list: bool) -> list[dict[str,
     return results
 
 
-@settings(
-    max_examples=2000,
-    deadline=None,
-    derandomize=IN_CI,
-    database=None if IN_CI else settings().database,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
-)
+@settings(IN_PROCESS, max_examples=2000)
 @given(mutated_inputs())
 def test_mutated_inputs_end_in_success_or_results(case: tuple[bytes, list[str]]) -> None:
     data, log = case
-    previous = signal.signal(signal.SIGALRM, _alarm)
-    signal.setitimer(signal.ITIMER_REAL, HANG_GUARD_SECONDS)
-    try:
+    with hang_guard():
         text, code, results, resource_list = run_function(data)
         check_results(results, code)
         assert check_output(text, code, resource_list=resource_list) == (results if resource_list else [])
@@ -260,9 +271,6 @@ def test_mutated_inputs_end_in_success_or_results(case: tuple[bytes, list[str]])
             again, code_again, _, _ = run_function(text.encode())
             assert code_again == 0, log
             assert again == text, log
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 @settings(
@@ -283,7 +291,6 @@ def test_mutated_inputs_through_the_console_script(case: tuple[bytes, list[str]]
 
 
 CORPUS = sorted((REPO / "tests" / "fuzz_corpus").glob("*.yaml"))
-CONTROLS = frozenset([*map(chr, range(0x20)), *map(chr, range(0x7F, 0xA0)), "\u2028", "\u2029"]) - {"\n"}
 
 
 def test_the_corpus_covers_every_path() -> None:
@@ -396,13 +403,7 @@ def run_command(command: str, folder: Path, text: str, parameters: str | None, f
     return code
 
 
-@settings(
-    max_examples=300,
-    deadline=None,
-    derandomize=IN_CI,
-    database=None if IN_CI else settings().database,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
-)
+@settings(IN_PROCESS, max_examples=300)
 @given(
     case=mutated_inputs(resource_list=False),
     command=st.sampled_from(COMMANDS),
@@ -417,12 +418,6 @@ def test_mutated_inputs_through_every_command(
     import tempfile
 
     data, log = case
-    previous = signal.signal(signal.SIGALRM, _alarm)
-    signal.setitimer(signal.ITIMER_REAL, HANG_GUARD_SECONDS)
-    try:
-        with tempfile.TemporaryDirectory() as scratch:
-            code = run_command(command, Path(scratch), data.decode(), parameters, flags)
-        assert code in (0, 1, 2), log
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    with hang_guard(), tempfile.TemporaryDirectory() as scratch:
+        code = run_command(command, Path(scratch), data.decode(), parameters, flags)
+    assert code in (0, 1, 2), log

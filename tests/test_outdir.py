@@ -23,9 +23,8 @@ import pytest
 
 from kustomize_plugin import outdir
 
-from .conftest import REPO, run_dpf_render, tool_env
+from .conftest import PRODUCER_CONSUMER, REPO, run_dpf_render, tool_env
 
-EXAMPLE = REPO / "examples" / "producer-consumer"
 OBJECT_FILES = 9  # files the example renders to
 
 
@@ -67,7 +66,7 @@ def checkout(tmp_path: Path) -> Path:
     work = tmp_path / "work"
     (work / ".git").mkdir(parents=True)
     (work / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
-    shutil.copytree(EXAMPLE, work / "deploy")
+    shutil.copytree(PRODUCER_CONSUMER, work / "deploy")
     (work / "notes.txt").write_text("my notes\n")
     return work
 

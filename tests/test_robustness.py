@@ -22,7 +22,7 @@ import yaml
 from kustomize_plugin import config as config_mod
 from kustomize_plugin import yamlload
 
-from .conftest import REPO, run_dpf_render, tool_env
+from .conftest import PRODUCER_CONSUMER, REPO, example_documents, run_dpf_render, tool_env
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -210,7 +210,7 @@ def test_sigterm_during_render_to_a_folder_leaves_it_as_it_was(
     tmp_path: Path, fleet: Path, moment: str
 ) -> None:
     out = tmp_path / "out"
-    previous = run_dpf_render("render", str(REPO / "examples" / "producer-consumer"), "-o", str(out))
+    previous = run_dpf_render("render", str(PRODUCER_CONSUMER), "-o", str(out))
     assert previous.returncode == 0, previous.stderr.decode()
     before = tree(out)
     process = start("render", str(fleet), "-o", str(out), cwd=tmp_path)
@@ -335,7 +335,7 @@ def test_plain_render_arguments_mean_what_click_makes_of_them() -> None:
 
 
 def test_render_without_click_gives_the_same_output(tmp_path: Path) -> None:
-    example = str(REPO / "examples" / "producer-consumer")
+    example = str(PRODUCER_CONSUMER)
     fast = run_dpf_render("render", example, "--sync-waves", "-n", "ns", cwd=tmp_path)
     clicked = run_dpf_render("render", "--sync-waves", "--namespace=ns", example, cwd=tmp_path)
     assert fast.returncode == clicked.returncode == 0
@@ -359,17 +359,13 @@ def test_click_is_not_imported_by_the_krm_function() -> None:
     assert "semver" not in imported
     assert "deepmerge" not in imported
     assert "hashlib" not in imported
+    assert "json" not in imported
     assert "typing" not in imported
 
 
 def test_the_krm_function_renders_the_example_without_decimal(tmp_path: Path) -> None:
     # The example's resource fitting parses quantities; `decimal` alone would cost every start about 1 ms.
-    items = [
-        document
-        for source in sorted(EXAMPLE.glob("*.yaml"))
-        for document in yaml.safe_load_all(source.read_text(encoding="utf-8"))
-        if document
-    ]
+    items = example_documents()
     request = tmp_path / "request.yaml"
     request.write_text(
         yaml.safe_dump({"apiVersion": "config.kubernetes.io/v1", "kind": "ResourceList", "items": items}),
@@ -398,7 +394,6 @@ def test_the_krm_function_renders_the_example_without_decimal(tmp_path: Path) ->
 # User input and environment that once ended in exit 3 ("a bug"): each is a clear exit 1 or 2 now
 
 
-EXAMPLE = REPO / "examples" / "producer-consumer"
 BIG_NUMBERS = {
     "hex": "0x" + "f" * 4000,
     "octal": "0" + "7" * 5000,
@@ -438,7 +433,7 @@ def test_numbers_too_big_to_print_are_a_clear_error(tmp_path: Path, number: str,
 )
 def test_unusable_input_cap_is_a_usage_error(tmp_path: Path, value: str, mode: str) -> None:
     env = tool_env(DPF_RENDER_MAX_INPUT_BYTES=value)
-    example = str(EXAMPLE)
+    example = str(PRODUCER_CONSUMER)
     if mode == "render":
         result = run_dpf_render("render", example, env=env, cwd=tmp_path)
     elif mode == "plan":
@@ -448,7 +443,7 @@ def test_unusable_input_cap_is_a_usage_error(tmp_path: Path, value: str, mode: s
     elif mode == "kustomize-name-references":
         result = run_dpf_render("kustomize-name-references", example, env=env, cwd=tmp_path)
     elif mode == "argocd generate":
-        result = run_dpf_render("argocd", "generate", env=env, cwd=EXAMPLE)
+        result = run_dpf_render("argocd", "generate", env=env, cwd=PRODUCER_CONSUMER)
     elif mode == "KRM":
         result = run_dpf_render(stdin=OBJECT.encode(), env=env, cwd=tmp_path)
     else:
@@ -469,7 +464,7 @@ def test_unusable_input_cap_is_a_usage_error(tmp_path: Path, value: str, mode: s
 @pytest.mark.parametrize("value", ["1000G", "9223372036854775807"])
 def test_huge_input_cap_reads_inputs_without_reserving_it(tmp_path: Path, value: str) -> None:
     env = tool_env(DPF_RENDER_MAX_INPUT_BYTES=value)
-    rendered = run_dpf_render("render", "--keep-inputs", str(EXAMPLE), env=env, cwd=tmp_path)
+    rendered = run_dpf_render("render", "--keep-inputs", str(PRODUCER_CONSUMER), env=env, cwd=tmp_path)
     assert rendered.returncode == 0, rendered.stderr.decode()
     stream = rendered.stdout
     krm = run_dpf_render(stdin=stream, env=env, cwd=tmp_path)
@@ -484,7 +479,7 @@ def test_deeply_nested_argocd_parameters_are_a_usage_error(tmp_path: Path) -> No
         '[{"name": "strict", "array": ' + "[" * 900 + "]" * 900 + "}]",
     ):
         env = tool_env(ARGOCD_APP_PARAMETERS=parameters, ARGOCD_APP_NAMESPACE="dpf")
-        result = run_dpf_render("argocd", "generate", str(EXAMPLE), env=env, cwd=tmp_path)
+        result = run_dpf_render("argocd", "generate", str(PRODUCER_CONSUMER), env=env, cwd=tmp_path)
         stderr = result.stderr.decode()
         assert result.returncode == 2, stderr
         assert result.stdout == b""
@@ -496,11 +491,11 @@ def test_deeply_nested_argocd_parameters_are_a_usage_error(tmp_path: Path) -> No
 @pytest.mark.parametrize(
     "args",
     [
-        ["describe", str(EXAMPLE)],
-        ["describe", "--mermaid", str(EXAMPLE)],
-        ["plan", str(EXAMPLE), str(EXAMPLE)],
-        ["render", str(EXAMPLE)],
-        ["check", str(EXAMPLE), "--against", "nowhere"],
+        ["describe", str(PRODUCER_CONSUMER)],
+        ["describe", "--mermaid", str(PRODUCER_CONSUMER)],
+        ["plan", str(PRODUCER_CONSUMER), str(PRODUCER_CONSUMER)],
+        ["render", str(PRODUCER_CONSUMER)],
+        ["check", str(PRODUCER_CONSUMER), "--against", "nowhere"],
     ],
     ids=["describe", "describe --mermaid", "plan", "render", "check"],
 )
@@ -516,8 +511,7 @@ def test_an_ascii_locale_gets_utf8_output(tmp_path: Path, args: list[str]) -> No
 def test_an_owner_label_that_is_a_map_is_passed_through(tmp_path: Path) -> None:
     """A child-kind item whose owner label is not a string is no previous render: it passes through, and KRM
     mode still answers with a ResourceList."""
-    docs = [yamlload.load_documents(p.read_text()) for p in sorted(EXAMPLE.glob("*.yaml"))]
-    items: list[Any] = [d for group in docs for d in group]
+    items = example_documents()
     odd = {
         "apiVersion": "provisioning.dpu.nvidia.com/v1alpha1",
         "kind": "DPUSet",

@@ -8,7 +8,6 @@ complete a command line, where they are installed (CI installs them).
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import pytest
 
 from kustomize_plugin import __version__, yamlload
 
-from .conftest import PRODUCER_CONSUMER, dpf_render_bin, run_dpf_render, tool_env
+from .conftest import PRODUCER_CONSUMER, dpf_render_bin, require_tool, run_dpf_render, tool_env
 
 COMPLETE = "_DPF_RENDER_COMPLETE"
 SHELLS = {"bash": "apt-get install bash", "zsh": "apt-get install zsh", "fish": "apt-get install fish"}
@@ -96,16 +95,6 @@ def test_completion_offers_files_for_paths() -> None:
     assert done.stdout.decode().split() == ["file,exa"], "the shell completes file names itself"
 
 
-def require_shell(shell: str) -> str:
-    found = shutil.which(shell)
-    if found:
-        return found
-    message = f"{shell} is not installed: {SHELLS[shell]}"
-    if os.environ.get("DPF_RENDER_E2E") == "required":
-        pytest.fail(message)
-    pytest.skip(message)
-
-
 # What each shell prints for `dpf-render ren<TAB>` after sourcing the script dpf-render prints.
 SESSIONS = {
     "bash": (
@@ -131,7 +120,7 @@ SESSIONS = {
 @pytest.mark.e2e
 @pytest.mark.parametrize("shell", sorted(SESSIONS))
 def test_a_real_shell_completes_a_command(shell: str, tmp_path: Path) -> None:
-    path = require_shell(shell)
+    path = require_tool(shell, SHELLS[shell])
     env = tool_env(HOME=str(tmp_path), PATH=f"{dpf_render_bin()}{os.pathsep}{os.environ.get('PATH', '')}")
     done = subprocess.run(
         [path, "-c", SESSIONS[shell]], capture_output=True, text=True, env=env, timeout=60, check=False
