@@ -85,11 +85,6 @@ class Option:
         self.argocd_parameter = argocd_parameter  # plugin parameter, announced in argocd/plugin.yaml
 
     @property
-    def configmap_key(self) -> str:
-        """The key in a ConfigMap functionConfig's `data` (text values)."""
-        return self.key
-
-    @property
     def argocd(self) -> bool:
         """Whether an Argo CD Application may set it (plugin env or parameter)."""
         return self.argocd_parameter is not None
@@ -396,7 +391,7 @@ def from_configmap(
     """Options from a ConfigMap's data: the same keys, nested ones dotted (`argocd.syncWaves`), text values."""
     out: list[Result] = []
     values: dict[str, Any] = {}
-    known = [o.configmap_key for o in OPTIONS]
+    known = [o.key for o in OPTIONS]
     for key in sorted(data):
         option = BY_KEY.get(key)
         if option is None:

@@ -18,7 +18,7 @@ from . import pipeline, yamldump, yamlload
 from . import results as R
 from .index import Item, kind_of
 from .output import utf8, write_whole
-from .read import items_from_text, object_problem, read_capped, read_paths
+from .read import object_problem, read_capped, read_paths
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -247,4 +247,4 @@ def respond(request: Request, *, stdout: TextIO, stderr: TextIO, cwd: str, max_b
     return outcome.code
 
 
-__all__ = ["decide", "items_from_text", "main", "parse_request", "render_output", "respond"]
+__all__ = ["decide", "main", "parse_request", "render_output", "respond"]

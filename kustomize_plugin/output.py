@@ -108,9 +108,9 @@ def _progress(stderr: TextIO) -> Progress | None:
     """A counter of DPUDeployments when stderr is a terminal (imported only then)."""
     if not stderr.isatty():
         return None
-    from .progress import on_terminal
+    from .progress import Progress
 
-    return on_terminal(stderr)
+    return Progress(stderr)
 
 
 def utf8(stream: TextIO) -> TextIO:

@@ -15,7 +15,7 @@ The package is compiled to bytecode first (`python -m compileall -q kustomize_pl
 does: this environment sets PYTHONDONTWRITEBYTECODE=1, and without .pyc files every start recompiles.
 Nothing here asserts; `--quick` (small sizes, few runs) is what CI runs, to keep the script working.
 
-    .venv/bin/python scripts/bench.py              # the figures in the README
+    .venv/bin/python scripts/bench.py              # the figures in docs/performance.md
     .venv/bin/python scripts/bench.py --quick      # CI
     .venv/bin/python scripts/bench.py --tree DIR   # measure another checkout's kustomize_plugin
 """
@@ -336,12 +336,12 @@ def peer(runner: Runner, work: Path, deployments: int, runs: int) -> list[Row]:
     ]
 
 
-def hostile_inputs(work: Path) -> dict[str, bytes]:
+def hostile_inputs() -> dict[str, bytes]:
     bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
         f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(9)
     )
     obj = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n"
-    cases = {
+    return {
         "alias bomb (10^9 nodes once expanded)": bomb.encode(),
         "nesting 100,000 deep": ("a: " + "[" * 100_000 + "]" * 100_000 + "\n").encode(),
         "input over the 64 MiB cap": b"#" * (64 * 2**20 + 1),
@@ -353,13 +353,11 @@ def hostile_inputs(work: Path) -> dict[str, bytes]:
             obj + "data: !!python/object/apply:os.system ['touch pwned']\n"
         ).encode(),
     }
-    del work
-    return cases
 
 
 def hostile(runner: Runner, work: Path) -> list[Row]:
     rows = []
-    for name, data in hostile_inputs(work).items():
+    for name, data in hostile_inputs().items():
         path = work / "hostile.yaml"
         path.write_bytes(data)
         elapsed, code, _, size, err = runner.run([runner.dpf_render], stdin=path, cwd=work)

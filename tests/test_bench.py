@@ -1,7 +1,7 @@
 """scripts/bench.py keeps working: CI runs its quick mode and checks that it prints its table.
 
 Timings are never asserted (a busy CI machine would make that flaky); the figures and their targets are
-in the README's "Performance" section, measured with the full run.
+in docs/performance.md, measured with the full run.
 """
 
 from __future__ import annotations
