@@ -22,6 +22,7 @@ import signal
 import stat
 
 from .read import read_regular
+from .speedups import HELD_SIGNALS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -37,8 +38,6 @@ _NOTE = (
 )
 _STAGING, _OLD = ".new-", ".old-"
 _MAX_MARKER_BYTES = 64 * 1024 * 1024
-# The signals output.write_whole holds back too: whoever stops dpf-render never sees half a swap.
-_HELD_SIGNALS = frozenset({signal.SIGTERM, signal.SIGINT, signal.SIGHUP})
 
 
 class RefusedError(Exception):
@@ -70,7 +69,7 @@ def replace_folder(directory: str, files: Mapping[str, str], *, inputs: Sequence
         try:
             # Signals wait until `created` says the folder exists: else a signal right after mkdir would
             # leave it behind, unknown to the cleanup below.
-            previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD_SIGNALS)
+            previous = signal.pthread_sigmask(signal.SIG_BLOCK, HELD_SIGNALS)
             try:
                 os.mkdir(staging)  # the umask's permissions, as any folder the user makes
                 created = True
@@ -325,7 +324,7 @@ class _Lost(OSError):
 def _swap(staging: str, target: str, parent: str, name: str, directory: str) -> str | None:
     """Move the staged tree into place (no signal lands between the two renames); the old tree's path."""
     old = None
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD_SIGNALS)
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, HELD_SIGNALS)
     try:
         if os.path.lexists(target):
             old = os.path.join(parent, _fresh_name(parent, name, _OLD))

@@ -14,7 +14,7 @@ import sys
 from . import pipeline, yamldump, yamlload
 from . import results as R
 from .read import read_paths
-from .speedups import signals
+from .speedups import HELD_SIGNALS, signals
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 
 _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 _PART_CHARS = _ALNUM | {"-", "_", "."}
-_HELD_SIGNALS = frozenset({signals.SIGTERM, signals.SIGINT, signals.SIGHUP})
 
 
 class OutputError(Exception):
@@ -128,7 +127,7 @@ def write_whole(stream: TextIO, text: str | list[str]) -> None:
     dpf-render gets the whole output or nothing, never half of it (a held signal takes effect right after)."""
     if not text:
         return
-    previous = signals.pthread_sigmask(signals.SIG_BLOCK, _HELD_SIGNALS)
+    previous = signals.pthread_sigmask(signals.SIG_BLOCK, HELD_SIGNALS)
     try:
         if isinstance(text, str):
             stream.write(text)

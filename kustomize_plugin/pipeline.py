@@ -16,7 +16,7 @@ import gc
 
 from . import emit, naming
 from . import results as R
-from .emit import CHILD_KINDS as CHILD_KINDS  # noqa: PLC0414 - re-exported: tests read it here
+from .emit import CHILD_KINDS
 from .expand.chain import generate_chain
 from .expand.dpuservice import generate_dpuservice
 from .expand.dpuset import generate_dpuset
@@ -25,8 +25,7 @@ from .expand.revisions import derive_revision
 from .index import Item, index_inputs, kind_of, read_views
 from .lock import API_VERSION as LOCK_API_VERSION
 from .lock import KIND as LOCK_KIND
-from .lock import LOCAL_CONFIG as LOCAL_CONFIG  # noqa: PLC0414 - re-exported: tests read it here
-from .lock import lock_changes
+from .lock import LOCAL_CONFIG, lock_changes
 from .model import DEPLOYMENT
 from .validate.chains import check_chain_ports
 from .validate.children import check_children

@@ -28,6 +28,10 @@ try:
 except ImportError:
     import signal as signals
 
+# The termination signals held while output is written (output.py) or a folder is swapped (outdir.py): whoever
+# stops dpf-render never sees half a stream or half a swap.
+HELD_SIGNALS = frozenset({signals.SIGTERM, signals.SIGINT, signals.SIGHUP})
+
 try:
     from _sha256 import sha256  # type: ignore[import-not-found]
 except ImportError:
@@ -43,4 +47,4 @@ except ImportError:
     from json.encoder import py_encode_basestring as json_string
 
 
-__all__ = ["json_string", "sha256", "signals"]
+__all__ = ["HELD_SIGNALS", "json_string", "sha256", "signals"]

@@ -576,7 +576,6 @@ RUNTIME_MODULES = (
     "jinja2",
     "markupsafe",
     "semver",
-    "deepmerge",
 )
 
 

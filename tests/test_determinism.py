@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from kustomize_plugin import yamldump, yamlload
-from kustomize_plugin.pipeline import CHILD_KINDS
+from kustomize_plugin.emit import CHILD_KINDS
 
 from .conftest import REPO, example_documents, run_dpf_render, tool_env
 

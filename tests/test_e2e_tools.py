@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from kustomize_plugin import naming, pipeline, yamldump, yamlload
+from kustomize_plugin import emit, lock, naming, yamldump, yamlload
 
 from .conftest import (
     EXAMPLE_INPUT_FILES,
@@ -39,8 +39,8 @@ EXAMPLES = REPO / "examples"
 SOURCE_EXAMPLE = PRODUCER_CONSUMER
 INPUT_FILES = EXAMPLE_INPUT_FILES
 OWNER_LABEL = naming.OWNER_LABEL
-CHILD_KINDS = tuple(sorted(pipeline.CHILD_KINDS))
-LOCAL_CONFIG = pipeline.LOCAL_CONFIG
+CHILD_KINDS = tuple(sorted(emit.CHILD_KINDS))
+LOCAL_CONFIG = lock.LOCAL_CONFIG
 ORCHESTRATOR_PREFIXES = ("internal.config.kubernetes.io/", "kustomize.config.k8s.io/")
 ORCHESTRATOR_KEYS = ("config.kubernetes.io/path", "config.kubernetes.io/index", "config.k8s.io/id")
 
