@@ -178,9 +178,8 @@ def plan(
     head_side = render_side(head, config, max_bytes, progress=relabel(progress, "head: "))
     # Errors of both sides; warnings only of HEAD (BASE's are already on the main branch).
     report([r for r in base_side.results if r.severity == R.ERROR] + head_side.results)
-    failed = R.has_errors(base_side.results, strict=config.strict) or R.has_errors(
-        head_side.results, strict=config.strict
-    )
+    # --strict holds HEAD's warnings against it, not BASE's: those were accepted when BASE was merged.
+    failed = R.has_errors(base_side.results) or R.has_errors(head_side.results, strict=config.strict)
     if failed or base_side.docs is None or head_side.docs is None:
         raise SystemExit(R.EXIT_INPUT_ERROR)
     # HEAD as DPF's controller would render it with BASE live: BASE's revisions as the current ones. Without

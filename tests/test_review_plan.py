@@ -741,3 +741,24 @@ def test_field_change_kind_comes_from_the_values_not_their_text(old: object, new
 
     [field] = diff_fields(old, new)
     assert (field.op, field.element) == (op, False)
+
+
+def test_strict_fails_on_head_s_warnings_not_on_base_s(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # BASE is already on the main branch: under --strict its warnings are neither shown nor a failure, while
+    # HEAD's are both (the plan used to exit 1 here without a word).
+    example = Path(__file__).resolve().parents[1] / "examples" / "producer-consumer"
+    warned = tmp_path / "warned"
+    warned.mkdir()
+    for source in example.glob("*.yaml"):
+        text = source.read_text(encoding="utf-8")
+        if source.name == "dpudeployment.yaml":
+            text = text.replace("    dpuSetStrategy:\n      type: RollingUpdate\n", "")
+        (warned / source.name).write_text(text, encoding="utf-8")
+    code, out, err = run(["plan", "--strict", str(warned), str(example)], capsys)
+    assert (code, err) == (0, "")
+    assert "both sides render the same objects" in out
+    code, out, err = run(["plan", "--strict", str(example), str(warned)], capsys)
+    assert code == 1
+    assert "dpuSetStrategy is not set" in err
