@@ -108,6 +108,23 @@ def test_a_failed_render_replaces_the_plan_comment_with_its_errors(tmp_path: Pat
     assert "doesn't match requested service" in body
 
 
+def test_drift_is_named_as_drift_in_the_comment(tmp_path: Path) -> None:
+    repo, env = runner(tmp_path)
+    render = ["dpf-render", "render", "deploy", "-o", "rendered"]
+    assert subprocess.run(render, cwd=repo, env=env, capture_output=True, check=False).returncode == 0
+    configs = repo / "deploy" / "dpuserviceconfigurations.yaml"
+    configs.write_text(configs.read_text().replace("rate: 5000", "rate: 6000"))
+    check = run_step("Check drift", repo, env)
+    assert check.returncode == 1
+    assert "drifted" in check.stderr
+    done = run_step("Comment the plan", repo, env, PLAN="skipped")
+    assert done.returncode == 0, done.stderr
+    body = Path(env["GH_LOG"] + ".body").read_text()
+    assert "the committed renders are out of date" in body
+    assert "the render failed" not in body
+    assert "dpf-render render" in body  # the command that brings them up to date
+
+
 def test_a_successful_run_posts_the_plan(tmp_path: Path) -> None:
     repo, env = runner(tmp_path)
     rendered = subprocess.run(
