@@ -17,6 +17,7 @@ dpf-render did not write.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import signal
 import stat
@@ -246,6 +247,10 @@ def _unknown_entries(folder: str, *, partial: bool = False) -> tuple[list[str], 
         return [], None
     listed = _read_marker(os.path.join(folder, MARKER))
     if listed is None:
+        if MARKER in files:
+            # Listed a moment ago and gone now: another render swapped the folder between the two looks (the
+            # check before rendering takes no lock). The callers treat it as absent and look again in turn.
+            raise FileNotFoundError(errno.ENOENT, "replaced while being read", folder)
         return files, None
     known_folders = {path[:i] for path in listed for i, c in enumerate(path) if c == "/"}
     device = os.lstat(folder).st_dev

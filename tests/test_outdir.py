@@ -261,6 +261,28 @@ def test_two_renders_into_one_folder_at_once(checkout: Path) -> None:
         assert sorted(p.name for p in checkout.iterdir()) == [".git", "deploy", "notes.txt", "rendered"]
 
 
+def test_a_folder_swapped_between_listing_and_reading_its_marker_is_not_refused(
+    checkout: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The early check (before the render, without the lock) can look while another render swaps the folder:
+    the marker it listed is gone when it reads it. That is dpf-render's own folder, checked again in turn;
+    it once read as "there is no .dpf-render-output in it" (seen in CI, test_two_renders_into_one_folder_at_once)."""
+    assert render("deploy", "-o", "rendered", cwd=checkout).returncode == 0
+    from kustomize_plugin.read import read_regular as real
+
+    swapped: list[str] = []
+
+    def read_during_a_swap(path: str, max_bytes: int) -> bytes | None:
+        if not swapped:
+            swapped.append(path)
+            raise FileNotFoundError(2, "No such file or directory", path)
+        return real(path, max_bytes)
+
+    monkeypatch.setattr(outdir, "read_regular", read_during_a_swap)
+    outdir.check_target(str(checkout / "rendered"))
+    assert swapped == [str(checkout / "rendered" / outdir.MARKER)]
+
+
 def test_a_killed_render_leaves_nothing_a_later_one_does_not_remove(checkout: Path) -> None:
     assert render("deploy", "-o", "rendered", cwd=checkout).returncode == 0
     expected = snapshot(checkout / "rendered")
