@@ -254,8 +254,10 @@ def test_two_renders_into_one_folder_at_once(checkout: Path) -> None:
             )
             for _ in range(8)
         ]
-        for process in processes:
-            _, stderr = process.communicate(timeout=120)
+        # Every process is waited for before any assertion: one that failed must not leave the others' pipes
+        # open (unraisable warnings in whichever later test the garbage collector runs in).
+        errors = [process.communicate(timeout=120)[1] for process in processes]
+        for process, stderr in zip(processes, errors, strict=True):
             assert process.returncode == 0, stderr.decode()
         assert snapshot(checkout / "rendered") == expected
         assert sorted(p.name for p in checkout.iterdir()) == [".git", "deploy", "notes.txt", "rendered"]
